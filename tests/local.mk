@@ -1,8 +1,8 @@
 # Unit tests (cmocka), one program per module; e2e tests are shell scripts
 # run by tests/run-all, not by make check, since they need root.
 if HAVE_CMOCKA
-UNIT_LDADD = $(HA_LIBS) $(CMOCKA_LIBS)
-UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) $(SSL_CFLAGS) \
+unit_ldadd = $(HA_LIBS) $(CMOCKA_LIBS)
+unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(XML_CFLAGS) $(SSL_CFLAGS) \
 	-DFIXTURES='"$(abs_top_srcdir)/tests/fixtures"' \
 	-DSCHEMA='"$(abs_top_srcdir)/conf/failover.rng"'
 include $(srcdir)/tests/unit/crypto.mk
