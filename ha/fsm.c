@@ -1,1 +1,425 @@
-/* placeholder: being written */
+/*
+ * The role state machine of failoverd.
+ *
+ * Every decision starts from one question: who should hold the floating
+ * address now, given what the peer last said?  A peer counts only while
+ * its heartbeats are fresh (within failtime), ready, and not told by its
+ * operator to stay out.  Between two such contenders, a manual "hold"
+ * wins; otherwise the effective master does.  Both nodes compute the same
+ * answer from the same facts, which is what keeps them from fighting.
+ *
+ * Safety rests on one rule: a node adds the address only when the peer
+ * says it does not hold it, or has been silent for failtime.  So on a
+ * handback the slave releases first, the master sees HOLDS drop in the
+ * next heartbeat, and only then adds.
+ *
+ * Pure code: no clock, no I/O, no logging.  The caller logs transitions
+ * with fsm.reason and runs the actions.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fsm.h"
+#include "heartbeat.h"
+
+#define FSM_BACKOFF_MIN_MS	1000
+#define FSM_BACKOFF_MAX_MS	60000
+
+enum holder { HOLDER_NOBODY, HOLDER_ME, HOLDER_PEER };
+
+static const char *const state_names[FSM_NSTATES] = {
+	"init", "standby", "taking", "active", "releasing", "fault"
+};
+
+const char *
+fsm_state_name(enum fsm_state s)
+{
+	return (unsigned)s < FSM_NSTATES ? state_names[s] : "unknown";
+}
+
+const char *
+fsm_override_name(enum fsm_override o)
+{
+	switch (o) {
+	case FSM_OVR_HOLD:
+		return "hold";
+	case FSM_OVR_RELEASE:
+		return "release";
+	default:
+		return "none";
+	}
+}
+
+void
+fsm_init(struct fsm *f, int ismaster, int lower_addr, int holds_at_start,
+    uint32_t failtime_ms, int64_t now_ms)
+{
+	memset(f, 0, sizeof(*f));
+	f->state = FSM_INIT;
+	f->ismaster = ismaster;
+	f->lower_addr = lower_addr;
+	f->holds = holds_at_start;
+	f->failtime_ms = failtime_ms;
+	f->entered_ms = now_ms;
+	f->init_end_ms = now_ms + failtime_ms;
+	snprintf(f->reason, sizeof(f->reason), "started");
+}
+
+/*
+ * When both nodes are configured alike, the one with the lower address
+ * acts as master.  Both know both addresses, so both agree.
+ */
+static int
+effective_master(const struct fsm *f, const struct fsm_view *v)
+{
+	if (!v->peer_alive || f->ismaster != v->peer_master)
+		return f->ismaster;
+	return f->lower_addr;
+}
+
+/*
+ * A peer still in INIT contends although it is not ready: two nodes that
+ * start together must not both take the address at the end of INIT.
+ */
+static int
+peer_contends(const struct fsm_view *v)
+{
+	return v->peer_alive && !v->peer_yields &&
+	    (v->peer_ready || v->peer_init);
+}
+
+static enum holder
+who_should_hold(const struct fsm *f, const struct fsm_view *v)
+{
+	int	me = f->override != FSM_OVR_RELEASE;
+
+	if (!peer_contends(v))
+		return me ? HOLDER_ME : HOLDER_NOBODY;
+	if (!me)
+		return HOLDER_PEER;
+	if (f->override == FSM_OVR_HOLD && !v->peer_wants)
+		return HOLDER_ME;
+	if (v->peer_wants && f->override != FSM_OVR_HOLD)
+		return HOLDER_PEER;
+	return effective_master(f, v) ? HOLDER_ME : HOLDER_PEER;
+}
+
+static int
+peer_serves(const struct fsm_view *v)
+{
+	return v->peer_alive && v->peer_holds;
+}
+
+static void
+enter(struct fsm *f, enum fsm_state to, int64_t now_ms,
+    struct fsm_result *r)
+{
+	if (!r->changed)
+		r->old = f->state;
+	r->changed = 1;
+	r->new = to;
+	r->send_now = 1;
+	f->state = to;
+	f->entered_ms = now_ms;
+}
+
+/* Why this node should take the address, for the log and status. */
+static void
+why_take(struct fsm *f, const struct fsm_view *v)
+{
+	if (f->override == FSM_OVR_HOLD)
+		snprintf(f->reason, sizeof(f->reason),
+		    "operator asked to hold the address");
+	else if (v->peer_leaving)
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer released the address and is stopping");
+	else if (!v->peer_alive && v->peer_silent_ms < 0)
+		snprintf(f->reason, sizeof(f->reason),
+		    "no heartbeat from peer within failtime %u ms",
+		    f->failtime_ms);
+	else if (!v->peer_alive)
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer silent for %lld ms (failtime %u ms)",
+		    (long long)v->peer_silent_ms, f->failtime_ms);
+	else if (!v->peer_ready)
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer is not ready to hold the address");
+	else if (v->peer_yields)
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer's operator asked it to release the address");
+	else
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer does not hold the address and this node is %s",
+		    f->ismaster ? "master" : "the tie-break winner");
+}
+
+static void
+why_release(struct fsm *f, const struct fsm_view *v)
+{
+	if (f->override == FSM_OVR_RELEASE)
+		snprintf(f->reason, sizeof(f->reason),
+		    "operator asked to release the address");
+	else if (v->peer_wants)
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer's operator asked it to hold the address");
+	else if (v->peer_master && !f->ismaster)
+		snprintf(f->reason, sizeof(f->reason),
+		    "master is back");
+	else
+		snprintf(f->reason, sizeof(f->reason),
+		    "peer wins the tie-break as the lower address");
+}
+
+static void
+take(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	why_take(f, v);
+	enter(f, FSM_TAKING, v->now_ms, r);
+	r->action = FSM_A_ADD;
+}
+
+static void
+release(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	why_release(f, v);
+	enter(f, FSM_RELEASING, v->now_ms, r);
+	r->action = FSM_A_REMOVE;
+}
+
+/*
+ * End of INIT.  An address found on our side at start was left by an
+ * earlier life: keep it (re-running add, whose effects we cannot know)
+ * only when we should hold it and the peer does not; otherwise remove it
+ * before anything else, so it is never held twice.
+ */
+static void
+step_init(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	enum holder	h;
+
+	if (!(v->probe_done && v->peer_alive) && v->now_ms < f->init_end_ms)
+		return;
+	f->foreign_block = v->foreign_holder;
+	h = who_should_hold(f, v);
+	if (f->holds && h == HOLDER_ME && !peer_serves(v)) {
+		take(f, v, r);
+		snprintf(f->reason, sizeof(f->reason),
+		    "address left over from an earlier run, keeping it");
+		return;
+	}
+	if (f->holds) {
+		enter(f, FSM_RELEASING, v->now_ms, r);
+		r->action = FSM_A_REMOVE;
+		snprintf(f->reason, sizeof(f->reason),
+		    "address left over from an earlier run, %s",
+		    peer_serves(v) ? "peer holds it" : "peer should hold it");
+		return;
+	}
+	snprintf(f->reason, sizeof(f->reason), "%s",
+	    v->peer_alive ? "peer answered" : "peer silent since start");
+	enter(f, FSM_STANDBY, v->now_ms, r);
+}
+
+static void
+step_standby(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	if (who_should_hold(f, v) != HOLDER_ME || peer_serves(v))
+		return;
+	if (f->foreign_block) {
+		if (!v->probe_done || v->foreign_holder)
+			return;
+		f->foreign_block = 0;
+	}
+	take(f, v, r);
+}
+
+static void
+step_active(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	/*
+	 * A peer that should hold the address but is still starting gets it
+	 * once it is ready, not before: releasing now would leave nobody
+	 * holding it while the peer probes.
+	 */
+	if (who_should_hold(f, v) != HOLDER_ME) {
+		if (!v->peer_init)
+			release(f, v, r);
+		return;
+	}
+
+	/*
+	 * We keep it.  If the peer holds it too (a healed partition), it
+	 * will release, having computed the same answer; the moment it
+	 * does, neighbours may still point at its MAC, so announce again.
+	 */
+	if (peer_serves(v))
+		r->conflict = 1;
+	else if (f->peer_held)
+		r->announce = 1;
+}
+
+/*
+ * FAULT retries with backoff, but a node whose add failed does not take
+ * the address back from a peer that serves it: that would move a working
+ * address to a node that just failed.  The operator's "failoverctl auto"
+ * ends the wait.
+ */
+static void
+step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	enum holder	h;
+
+	if (v->now_ms < f->retry_ms)
+		return;
+	h = who_should_hold(f, v);
+	if (f->holds) {
+		if (h == HOLDER_ME && !peer_serves(v))
+			take(f, v, r);
+		else
+			release(f, v, r);
+		return;
+	}
+	if (h == HOLDER_ME && !peer_serves(v)) {
+		take(f, v, r);
+		return;
+	}
+	f->retry_ms = v->now_ms + FSM_BACKOFF_MAX_MS;
+}
+
+static void
+check_roles(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	if (v->peer_alive && v->peer_master == f->ismaster) {
+		if (!f->tie_logged)
+			r->conflict = 1;
+		f->tie_logged = 1;
+	} else if (v->peer_alive)
+		f->tie_logged = 0;
+}
+
+void
+fsm_step(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	check_roles(f, v, r);
+
+	switch (f->state) {
+	case FSM_INIT:
+		step_init(f, v, r);
+		if (f->state == FSM_STANDBY)
+			step_standby(f, v, r);
+		break;
+	case FSM_STANDBY:
+		step_standby(f, v, r);
+		break;
+	case FSM_ACTIVE:
+		step_active(f, v, r);
+		break;
+	case FSM_FAULT:
+		step_fault(f, v, r);
+		break;
+	case FSM_TAKING:
+	case FSM_RELEASING:
+	default:
+		break;
+	}
+	f->peer_held = peer_serves(v);
+}
+
+static int64_t
+backoff_ms(unsigned failures)
+{
+	int64_t	ms = FSM_BACKOFF_MIN_MS;
+
+	while (failures-- > 1 && ms < FSM_BACKOFF_MAX_MS)
+		ms *= 2;
+	return ms < FSM_BACKOFF_MAX_MS ? ms : FSM_BACKOFF_MAX_MS;
+}
+
+void
+fsm_script_done(struct fsm *f, enum fsm_action action, int ok, int present,
+    int64_t now_ms, struct fsm_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (ok) {
+		f->failures = 0;
+		f->holds = action == FSM_A_ADD;
+		if (f->holds) {
+			r->announce = 1;
+			snprintf(f->reason, sizeof(f->reason),
+			    "add script succeeded");
+			enter(f, FSM_ACTIVE, now_ms, r);
+		} else {
+			snprintf(f->reason, sizeof(f->reason),
+			    "remove script succeeded");
+			enter(f, FSM_STANDBY, now_ms, r);
+		}
+		return;
+	}
+
+	/* The script's word is gone; what is on the interface is not. */
+	f->holds = present;
+	f->failed = action;
+	f->failures++;
+	f->retry_ms = now_ms + backoff_ms(f->failures);
+	snprintf(f->reason, sizeof(f->reason),
+	    "%s script failed (%u in a row), address %s, retry in %lld ms",
+	    action == FSM_A_ADD ? "add" : "remove", f->failures,
+	    present ? "present" : "absent",
+	    (long long)(f->retry_ms - now_ms));
+	enter(f, FSM_FAULT, now_ms, r);
+}
+
+void
+fsm_set_override(struct fsm *f, enum fsm_override o)
+{
+	f->override = o;
+	if (o == FSM_OVR_NONE && f->state == FSM_FAULT) {
+		f->retry_ms = 0;
+		f->failures = 0;
+	}
+}
+
+void
+fsm_set_role(struct fsm *f, int ismaster)
+{
+	f->ismaster = ismaster;
+	f->tie_logged = 0;
+}
+
+void
+fsm_set_failtime(struct fsm *f, uint32_t failtime_ms)
+{
+	if (f->state == FSM_INIT)
+		f->init_end_ms += (int64_t)failtime_ms - f->failtime_ms;
+	f->failtime_ms = failtime_ms;
+}
+
+uint8_t
+fsm_flags(const struct fsm *f)
+{
+	uint8_t	flags = 0;
+
+	if (f->ismaster)
+		flags |= HB_F_MASTER;
+	if (f->holds || f->state == FSM_TAKING)
+		flags |= HB_F_HOLDS;
+	if (f->state != FSM_INIT && f->state != FSM_FAULT)
+		flags |= HB_F_READY;
+	if (f->override == FSM_OVR_HOLD)
+		flags |= HB_F_WANTS;
+	if (f->override == FSM_OVR_RELEASE)
+		flags |= HB_F_YIELDS;
+	return flags;
+}
+
+int64_t
+fsm_deadline(const struct fsm *f)
+{
+	if (f->state == FSM_INIT)
+		return f->init_end_ms;
+	if (f->state == FSM_FAULT)
+		return f->retry_ms;
+	return INT64_MAX;
+}

@@ -37,9 +37,12 @@ enum fsm_action {
 struct fsm_view {
 	int64_t	now_ms;
 	int	peer_alive;	/* fresh heartbeat within failtime */
+	int64_t	peer_silent_ms;	/* since its last fresh heartbeat; -1 never */
+	int	peer_leaving;	/* its last heartbeat said it stops */
 	int	peer_master;	/* peer configured as master */
 	int	peer_holds;	/* peer says it holds the address */
 	int	peer_ready;
+	int	peer_init;	/* peer is in FSM_INIT: contends, not ready */
 	int	peer_wants;	/* peer's operator said "hold" */
 	int	peer_yields;	/* peer's operator said "release" */
 	int	probe_done;	/* the startup ARP probe is over */
@@ -59,6 +62,8 @@ struct fsm {
 	unsigned	failures;	/* consecutive script failures */
 	int		peer_held;	/* peer_holds at the previous step */
 	int		tie_logged;	/* the both-master conflict was told */
+	int		foreign_block;	/* INIT saw another holder: wait */
+	enum fsm_action	failed;		/* FAULT: the script that failed */
 	char		reason[160];	/* why the last transition happened */
 };
 
@@ -88,7 +93,10 @@ void	 fsm_step(struct fsm *, const struct fsm_view *, struct fsm_result *);
 void	 fsm_script_done(struct fsm *, enum fsm_action action, int ok,
 	    int present, int64_t now_ms, struct fsm_result *);
 
-/* Sets the override; the next fsm_step() acts on it. */
+/*
+ * Sets the override; the next fsm_step() acts on it.  Clearing it also
+ * ends a FAULT wait at once: it is the operator's "try again".
+ */
 void	 fsm_set_override(struct fsm *, enum fsm_override);
 
 /* Changes the role or failtime in place (SIGHUP, control socket, SNMP). */

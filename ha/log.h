@@ -19,6 +19,8 @@ void	log_warning(const char *, ...) FMT(1, 2);	/* WARNING */
 void	log_notice(const char *, ...) FMT(1, 2);	/* NOTICE */
 void	log_info(const char *, ...) FMT(1, 2);		/* INFO */
 void	log_debug(const char *, ...) FMT(1, 2);		/* DEBUG, -v only */
+/* PRI is a syslog priority. */
+void	log_emit(int pri, const char *, ...) FMT(2, 3);
 void	fatal(const char *, ...) FMT(1, 2) __attribute__((noreturn));
 void	fatalx(const char *, ...) FMT(1, 2) __attribute__((noreturn));
 
