@@ -6,6 +6,23 @@
  * stdout and stderr on a pipe the caller reads, in a process group of its
  * own.  At the timeout the group gets SIGTERM, then SIGKILL after a grace;
  * whatever is left in the group when the script exits is killed too.
+ *
+ * The environment contract with the scripts.  The runner passes ENVP
+ * through untouched and adds nothing; failoverd builds it as:
+ *
+ *	argv	{ path, IP }
+ *	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ *	FAILOVER_ACTION=add|remove
+ *	FAILOVER_ADDRESS=IP		the floating IPv4 address, as in argv
+ *	FAILOVER_PREFIX=24		its prefix length
+ *	FAILOVER_INTERFACE=ifname	where it goes
+ *	FAILOVER_ROLE=master|slave	this node's role
+ *	FAILOVER_REASON=free text	why, as in the log
+ *	FAILOVER_STATE=...		the state machine's state (fsm.h)
+ *
+ * Nothing else of failoverd's own environment reaches the script.  The
+ * script runs in "/", as root, and must not send gratuitous ARP: failoverd
+ * does that once the add script succeeded.
  */
 #ifndef IPF_SCRIPT_H
 #define IPF_SCRIPT_H
@@ -48,7 +65,10 @@ int	script_running(const struct script *);
 
 /*
  * Reads what the script printed and calls LINE for each whole line (cut
- * at SCRIPT_LINE_MAX).  Never blocks.
+ * at SCRIPT_LINE_MAX, control bytes shown as '?'; TEXT lives until LINE
+ * returns).  Never blocks.  Call it while out_fd is not -1, also after
+ * script_poll() reported the end: that call delivers the rest, including
+ * a last line without newline, and closes the pipe.
  */
 void	script_read_output(struct script *,
 	    void (*line)(void *arg, const char *text), void *arg);
@@ -56,7 +76,8 @@ void	script_read_output(struct script *,
 /*
  * Reaps and enforces the timeout; call after SIGCHLD and at
  * script_deadline().  Returns 1 with RES filled when the script is over,
- * 0 while it runs.
+ * 0 while it runs or when none runs.  RES->status is -1 when the child
+ * was reaped elsewhere (SIGCHLD ignored, a waitpid(-1) in the caller).
  */
 int	script_poll(struct script *, int64_t now_ms, struct script_result *);
 
