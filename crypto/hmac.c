@@ -26,8 +26,8 @@ hmac_new(const unsigned char *key, size_t keylen)
 	hmac_ctx	*h = NULL;
 
 	/*
-	 * A NULL key would leave the context unkeyed, and EVP_MAC_init()
-	 * below would then treat it as "keep the current key".
+	 * To EVP_MAC_init() a NULL key means "keep the current one", and a
+	 * new context has none: refuse here rather than rely on OpenSSL.
 	 */
 	if (key == NULL)
 		return NULL;
@@ -73,14 +73,11 @@ hmac_sign(hmac_ctx *h, const void *msg, size_t len,
 	size_t	outlen;
 
 	/*
-	 * EVP_MAC_init() with a NULL key restarts HMAC from the inner and
-	 * outer pads kept since hmac_new(), so the key is neither passed
-	 * again nor rehashed.  OpenSSL 3.0 does restart it (checked on
-	 * Debian 12's 3.0.19, and test_crypto signs twice in a row against
-	 * the RFC 4231 vectors).  It takes about half the time of an
-	 * EVP_MAC_CTX_dup() of a keyed template and two allocations inside
-	 * OpenSSL instead of eleven; 3.0 still copies one digest context
-	 * per restart, which no public call avoids.
+	 * EVP_MAC_init() with a NULL key restarts HMAC from the pads kept
+	 * since hmac_new(); OpenSSL 3.0.19 (Debian 12) does so, and
+	 * test_crypto signs each RFC 4231 vector twice to hold it to that.
+	 * It costs half the time of EVP_MAC_CTX_dup() on a keyed template
+	 * and two allocations inside OpenSSL instead of eleven.
 	 */
 	if (!EVP_MAC_init(h->mac, NULL, 0, NULL))
 		return -1;
