@@ -1,6 +1,10 @@
 /*
  * The client side of the control protocol (doc/control.md), for
- * failoverctl and failover-agentx.  Every call is bounded by a timeout.
+ * failoverctl and failover-agentx.  Every call is bounded by a timeout:
+ * TIMEOUT_MS is the whole call's budget, 0 polls once, a negative one
+ * waits without limit (for events).  On timeout errno is ETIMEDOUT and a
+ * partly received block stays buffered for the next call, but a request
+ * whose line was not fully sent leaves the connection unusable.
  */
 #ifndef IPF_CTLCLIENT_H
 #define IPF_CTLCLIENT_H
@@ -25,7 +29,11 @@ struct ctlc {
 	char	buf[8192];
 };
 
-/* Connects to PATH.  Returns 0, or -1 with ERR set ("not running"...). */
+/*
+ * Connects to PATH, waiting at most 5 s while the daemon's backlog is
+ * full.  Returns 0, or -1 with ERR set ("failoverd is not running ...")
+ * and errno (ENOENT, ECONNREFUSED, ...).
+ */
 int	 ctlc_connect(struct ctlc *, const char *path, char *err,
 	    size_t errlen);
 void	 ctlc_close(struct ctlc *);
