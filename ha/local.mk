@@ -15,7 +15,7 @@ ha_libha_a_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(SSL_CFLAGS)
 HA_LIBS = ha/libha.a crypto/libipfcrypto.a $(XML_LIBS) $(SSL_LIBS)
 
 sbin_PROGRAMS += failoverd failoverctl
-failoverd_SOURCES = ha/main.c ha/node.c ha/node.h
+failoverd_SOURCES = ha/main.c ha/node.c ha/node.h ha/node_ctl.c ha/node_net.c
 failoverd_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(SSL_CFLAGS)
 failoverd_LDADD = $(HA_LIBS)
 failoverctl_SOURCES = ha/failoverctl.c

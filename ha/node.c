@@ -1,1 +1,733 @@
-/* placeholder */
+/*
+ * failoverd's event loop: heartbeats in and out, the ARP probe, the
+ * scripts, signals and the control socket, all in one thread around one
+ * poll().  Nothing here may block: every socket is non-blocking, scripts
+ * run as children reaped on SIGCHLD, and control clients that do not read
+ * are dropped by the control module.  Timers use CLOCK_MONOTONIC only, so
+ * a step of the wall clock changes nothing.
+ */
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "key.h"
+#include "node.h"
+
+#define GARP_COUNT	3	/* announcements after taking the address */
+#define POLL_MAX	(8 + CTL_CLIENTS_MAX + 1)
+
+int64_t
+node_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+load_key(const char *path, hmac_ctx **out, char *err, size_t errlen)
+{
+	unsigned char	key[KEY_MAX_LEN];
+	size_t		len;
+	enum key_error	e;
+
+	e = key_load(path, key, &len);
+	if (e != KEY_OK) {
+		snprintf(err, errlen, "key file '%s': %s%s%s", path,
+		    key_strerror(e), e == KEY_EOPEN || e == KEY_EREAD ?
+		    ": " : "", e == KEY_EOPEN || e == KEY_EREAD ?
+		    strerror(errno) : "");
+		return -1;
+	}
+	*out = hmac_new(key, len);
+	key_wipe(key, sizeof(key));
+	if (*out == NULL) {
+		snprintf(err, errlen, "OpenSSL refused the HMAC key");
+		return -1;
+	}
+	return 0;
+}
+
+/* The settings in force: the file's, or those saved for this very file. */
+static void
+load_settings(struct node *nd)
+{
+	char	err[256];
+
+	nd->settings.failtime_ms = nd->conf.failtime_ms;
+	nd->settings.failtime_origin = ORIGIN_CONFIG;
+	nd->settings.ismaster = nd->conf.ismaster;
+	nd->settings.ismaster_origin = ORIGIN_CONFIG;
+	if (state_fingerprint(nd->conf_path, nd->fprint) == -1)
+		nd->fprint[0] = '\0';
+	switch (state_load_settings(nd->conf.statedir, nd->fprint,
+	    &nd->settings, err, sizeof(err))) {
+	case -1:
+		log_warning("%s", err);
+		break;
+	case 1:
+		log_info("settings changed at run time kept: failtime %u ms "
+		    "(%s), ismaster %s (%s)", nd->settings.failtime_ms,
+		    state_origin_name(nd->settings.failtime_origin),
+		    nd->settings.ismaster ? "true" : "false",
+		    state_origin_name(nd->settings.ismaster_origin));
+		break;
+	}
+}
+
+static int
+open_signals(struct node *nd)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	nd->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	signal(SIGPIPE, SIG_IGN);
+	return nd->sigfd == -1 ? -1 : 0;
+}
+
+static gid_t
+ctl_gid(const struct config *c)
+{
+	char	*end;
+	long	 gid;
+
+	if (c->ctl_group[0] == '\0')
+		return (gid_t)-1;
+	gid = strtol(c->ctl_group, &end, 10);
+	if (*end == '\0' && gid >= 0)
+		return (gid_t)gid;
+	return (gid_t)-2;	/* resolved by name below */
+}
+
+int
+node_start(struct node *nd, const char *conf_path, const char *schema)
+{
+	struct conf_error	cerr;
+	char			err[512];
+	int64_t			now = node_now();
+	gid_t			gid;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->udp = nd->sigfd = nd->arp.fd = -1;
+	nd->conf_path = conf_path;
+	nd->schema = schema;
+	nd->peer.fresh_ms = -1;
+	nd->started_ms = now;
+	nd->reject_log.period_ms = 10000;
+	nd->auth_event.period_ms = 10000;
+	script_init(&nd->script);
+
+	if (conf_load(conf_path, schema, &nd->conf, &cerr) == -1) {
+		conf_format_error(&cerr, err, sizeof(err));
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (load_key(nd->conf.keyfile, &nd->hmac, err, sizeof(err)) == -1 ||
+	    node_resolve_interface(nd, err, sizeof(err)) == -1 ||
+	    node_open_udp(nd, err, sizeof(err)) == -1 ||
+	    state_next_boot(nd->conf.statedir, &nd->boot, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (replay_init(&nd->replay) == -1) {
+		log_warnx("no entropy for the heartbeat nonce");
+		return -1;
+	}
+	if (open_signals(nd) == -1) {
+		log_warn("signalfd");
+		return -1;
+	}
+	gid = ctl_gid(&nd->conf);
+	if (gid == (gid_t)-2 && (gid = node_group_id(nd->conf.ctl_group)) ==
+	    (gid_t)-2) {
+		log_warnx("control group '%s' does not exist",
+		    nd->conf.ctl_group);
+		return -1;
+	}
+	nd->ctl = ctl_open(nd->conf.ctl_socket, gid, node_ctl_request, nd,
+	    err, sizeof(err));
+	if (nd->ctl == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (arp_open(&nd->arp, nd->ifname) == -1)
+		log_warn("ARP on '%s': no probe for other holders, no "
+		    "gratuitous ARP", nd->ifname);
+
+	load_settings(nd);
+	nd->interval_auto = nd->conf.interval_ms ==
+	    conf_default_interval(nd->conf.failtime_ms);
+	fsm_init(&nd->fsm, nd->settings.ismaster,
+	    ntohl(nd->localip.s_addr) < ntohl(nd->conf.otherip.s_addr),
+	    node_address_present(nd), nd->settings.failtime_ms, now);
+	if (nd->fsm.holds)
+		log_notice("found %s on '%s' at start: reconciling with the "
+		    "peer before anything else", inet_ntoa(nd->conf.aliasip),
+		    nd->ifname);
+
+	/* First probe round: who else answers for the address already? */
+	nd->probe.active = 1;
+	nd->probe.next_ms = now;
+	nd->probe.end_ms = now + (nd->fsm.failtime_ms <
+	    3 * nd->conf.interval_ms ? nd->fsm.failtime_ms :
+	    3 * nd->conf.interval_ms);
+	nd->next_send_ms = now;
+	log_info("started: %s on '%s' as %s, peer %s, failtime %u ms, "
+	    "interval %u ms, boot %llu", inet_ntoa(nd->localip), nd->ifname,
+	    nd->settings.ismaster ? "master" : "slave",
+	    inet_ntoa(nd->conf.otherip), nd->settings.failtime_ms,
+	    nd->conf.interval_ms, (unsigned long long)nd->boot);
+	return 0;
+}
+
+static void
+send_heartbeat(struct node *nd, uint8_t extra_flags, int64_t now)
+{
+	struct sockaddr_in	to;
+	struct hb_msg		m;
+	unsigned char		buf[HB_LEN];
+
+	memset(&m, 0, sizeof(m));
+	m.state = nd->fsm.state;
+	m.flags = fsm_flags(&nd->fsm) | extra_flags;
+	m.sender = nd->localip;
+	m.receiver = nd->conf.otherip;
+	m.alias = nd->conf.aliasip;
+	m.failtime_ms = nd->fsm.failtime_ms;
+	m.boot = nd->boot;
+	m.seq = ++nd->seq;
+	m.nonce = nd->replay.my_nonce;
+	m.echo = nd->replay.peer_nonce;
+	if (hb_encode(&m, nd->hmac, buf) == -1) {
+		log_warnx("cannot sign a heartbeat: OpenSSL failed");
+		return;
+	}
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr = nd->conf.otherip;
+	to.sin_port = htons(nd->conf.port);
+	if (sendto(nd->udp, buf, sizeof(buf), 0, (struct sockaddr *)&to,
+	    sizeof(to)) == -1)
+		log_debug("heartbeat to %s: %s", inet_ntoa(to.sin_addr),
+		    strerror(errno));
+	else
+		nd->n.hb_sent++;
+	nd->next_send_ms = now + nd->conf.interval_ms;
+}
+
+static const char *
+reject_hint(enum hb_reject r)
+{
+	switch (r) {
+	case HB_RMAC:
+		return ": compare the key files of both nodes";
+	case HB_RREPLAY:
+		return ": an old heartbeat sent again";
+	case HB_RSENDER:
+		return ": check otherip and localip on both nodes";
+	default:
+		return "";
+	}
+}
+
+static void
+reject(struct node *nd, enum hb_reject r, struct in_addr from, int64_t now)
+{
+	long	suppressed;
+	char	count[32];
+
+	nd->n.rejects[r]++;
+	suppressed = log_limit_pass(&nd->reject_log, now);
+	if (suppressed >= 0)
+		log_warning("heartbeat from %s rejected (%s)%s; %ld more "
+		    "rejected since the last report", inet_ntoa(from),
+		    hb_reject_name(r), reject_hint(r), suppressed);
+
+	nd->auth_unreported++;
+	if (log_limit_pass(&nd->auth_event, now) >= 0) {
+		snprintf(count, sizeof(count), "%llu",
+		    (unsigned long long)nd->auth_unreported);
+		node_event(nd, "auth", "reason", hb_reject_name(r), "count",
+		    count);
+		nd->auth_unreported = 0;
+	}
+}
+
+static void
+accept_heartbeat(struct node *nd, const struct hb_msg *m, int64_t now)
+{
+	uint64_t	old_nonce = nd->replay.peer_nonce;
+
+	switch (replay_check(&nd->replay, m->boot, m->seq, m->nonce,
+	    m->echo)) {
+	case REPLAY_OLD:
+		reject(nd, HB_RREPLAY, m->sender, now);
+		return;
+	case REPLAY_HANDSHAKE:
+		/*
+		 * The peer does not know our nonce yet (it or we just
+		 * started).  Answer at once so it learns it within one
+		 * round trip rather than one interval.
+		 */
+		log_debug("handshake from %s", inet_ntoa(m->sender));
+		if (old_nonce != nd->replay.peer_nonce)
+			send_heartbeat(nd, 0, now);
+		return;
+	case REPLAY_FRESH:
+		break;
+	}
+	nd->n.hb_received++;
+	nd->peer.msg = *m;
+	nd->peer.fresh_ms = now;
+	nd->peer.leaving = (m->flags & HB_F_LEAVING) != 0;
+	if (old_nonce != nd->replay.peer_nonce)
+		send_heartbeat(nd, 0, now);
+}
+
+static void
+receive_heartbeats(struct node *nd, int64_t now)
+{
+	unsigned char		buf[HB_LEN + 1];
+	struct sockaddr_in	from;
+	socklen_t		fromlen;
+	struct hb_msg		m;
+	enum hb_reject		r;
+	ssize_t			n;
+	int			i;
+
+	/* Bounded, so that a flood cannot starve timers and scripts. */
+	for (i = 0; i < 256; i++) {
+		fromlen = sizeof(from);
+		n = recvfrom(nd->udp, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n == -1)
+			break;
+		if (from.sin_addr.s_addr != nd->conf.otherip.s_addr) {
+			reject(nd, HB_RSENDER, from.sin_addr, now);
+			continue;
+		}
+		r = hb_decode(buf, (size_t)n, nd->hmac, &m);
+		if (r == HB_OK && (m.sender.s_addr != nd->conf.otherip.s_addr ||
+		    m.receiver.s_addr != nd->localip.s_addr ||
+		    m.alias.s_addr != nd->conf.aliasip.s_addr))
+			r = HB_RSENDER;
+		if (r != HB_OK) {
+			reject(nd, r, from.sin_addr, now);
+			continue;
+		}
+		accept_heartbeat(nd, &m, now);
+	}
+}
+
+void
+node_view(const struct node *nd, int64_t now, struct fsm_view *v)
+{
+	const struct peer	*p = &nd->peer;
+
+	memset(v, 0, sizeof(*v));
+	v->now_ms = now;
+	v->peer_silent_ms = p->fresh_ms < 0 ? -1 : now - p->fresh_ms;
+	v->peer_leaving = p->leaving;
+	v->peer_alive = p->fresh_ms >= 0 && !p->leaving &&
+	    now - p->fresh_ms < nd->fsm.failtime_ms;
+	if (v->peer_alive) {
+		v->peer_master = (p->msg.flags & HB_F_MASTER) != 0;
+		v->peer_holds = (p->msg.flags & HB_F_HOLDS) != 0;
+		v->peer_ready = (p->msg.flags & HB_F_READY) != 0;
+		v->peer_init = p->msg.state == FSM_INIT;
+		v->peer_wants = (p->msg.flags & HB_F_WANTS) != 0;
+		v->peer_yields = (p->msg.flags & HB_F_YIELDS) != 0;
+	}
+	v->probe_done = nd->probe.done;
+	v->foreign_holder = nd->probe.foreign &&
+	    !(v->peer_alive && v->peer_holds);
+}
+
+static void
+probe_tick(struct node *nd, int64_t now)
+{
+	struct probe	*pr = &nd->probe;
+	unsigned char	 mac[6];
+
+	if (nd->arp.fd != -1 && arp_read(&nd->arp, nd->conf.aliasip, mac)) {
+		if (pr->active) {
+			pr->answered = 1;
+			memcpy(pr->mac, mac, 6);
+		} else if (nd->fsm.state == FSM_ACTIVE)
+			log_debug("another host claims %s",
+			    inet_ntoa(nd->conf.aliasip));
+	}
+	if (!pr->active || now < pr->next_ms)
+		return;
+	if (pr->sent < 3 && nd->arp.fd != -1) {
+		if (arp_probe(&nd->arp, nd->conf.aliasip) == -1)
+			log_warn("ARP probe on '%s'", nd->ifname);
+		pr->sent++;
+		pr->next_ms = now + (pr->end_ms - now) / (4 - pr->sent);
+		return;
+	}
+	if (now < pr->end_ms)
+		return;
+	pr->active = 0;
+	pr->done = 1;
+	pr->foreign = pr->answered;
+	if (pr->answered)
+		log_warning("%s answers ARP for %s: it will not be taken while "
+		    "someone else holds it", ether_text(pr->mac),
+		    inet_ntoa(nd->conf.aliasip));
+}
+
+/* While INIT found another holder, look again every failtime. */
+static void
+probe_again(struct node *nd, int64_t now)
+{
+	struct probe	*pr = &nd->probe;
+
+	if (!nd->fsm.foreign_block || pr->active ||
+	    now < pr->end_ms + nd->fsm.failtime_ms)
+		return;
+	memset(pr, 0, sizeof(*pr));
+	pr->active = 1;
+	pr->next_ms = now;
+	pr->end_ms = now + 3 * nd->conf.interval_ms;
+}
+
+static void
+build_env(const struct node *nd, const char *action, char *store,
+    size_t len, char **envp)
+{
+	size_t	off = 0;
+	int	i = 0;
+
+#define PUT(...) do {							\
+	envp[i++] = store + off;					\
+	off += (size_t)snprintf(store + off, len - off, __VA_ARGS__) + 1; \
+} while (0)
+	PUT("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	PUT("FAILOVER_ACTION=%s", action);
+	PUT("FAILOVER_ADDRESS=%s", inet_ntoa(nd->conf.aliasip));
+	PUT("FAILOVER_PREFIX=%d", nd->prefix);
+	PUT("FAILOVER_INTERFACE=%s", nd->ifname);
+	PUT("FAILOVER_ROLE=%s", nd->fsm.ismaster ? "master" : "slave");
+	PUT("FAILOVER_STATE=%s", fsm_state_name(nd->fsm.state));
+	PUT("FAILOVER_REASON=%s", nd->fsm.reason);
+#undef PUT
+	envp[i] = NULL;
+}
+
+static void
+run_script(struct node *nd, enum fsm_action a, int64_t now)
+{
+	const char	*path, *what;
+	char		 store[1024], *envp[12];
+	struct fsm_result r;
+
+	what = a == FSM_A_ADD ? "add" : "remove";
+	path = a == FSM_A_ADD ? nd->conf.add_script : nd->conf.remove_script;
+	build_env(nd, what, store, sizeof(store), envp);
+	if (a == FSM_A_ADD)
+		nd->take_start_ms = now;
+	if (script_start(&nd->script, path, inet_ntoa(nd->conf.aliasip),
+	    envp, nd->conf.script_timeout_ms, now) == 0) {
+		nd->running = a;
+		log_info("running %s script '%s %s'", what, path,
+		    inet_ntoa(nd->conf.aliasip));
+		return;
+	}
+	BUG_ON(errno == EBUSY);
+	log_warn("%s script '%s' cannot run", what, path);
+	nd->n.script_failures++;
+	node_event(nd, "script", "script", what, "status", "127");
+	fsm_script_done(&nd->fsm, a, 0, node_address_present(nd), now, &r);
+	node_apply(nd, &r, now);
+}
+
+static void
+script_line(void *arg, const char *text)
+{
+	const struct node	*nd = arg;
+
+	log_info("%s script: %s", nd->running == FSM_A_ADD ? "add" : "remove",
+	    text);
+}
+
+static void
+script_tick(struct node *nd, int64_t now)
+{
+	struct script_result	 res;
+	struct fsm_result	 r;
+	enum fsm_action		 a = nd->running;
+	const char		*what = a == FSM_A_ADD ? "add" : "remove";
+	char			 status[16];
+	int			 ok;
+
+	if (!script_running(&nd->script))
+		return;
+	script_read_output(&nd->script, script_line, nd);
+	if (!script_poll(&nd->script, now, &res))
+		return;
+	script_read_output(&nd->script, script_line, nd);
+	nd->running = FSM_A_NONE;
+
+	ok = res.status == 0 && !res.timed_out;
+	snprintf(status, sizeof(status), "%d", res.status);
+	if (ok) {
+		log_info("%s script succeeded", what);
+	} else {
+		nd->n.script_failures++;
+		if (res.timed_out)
+			log_warning("%s script killed after its timeout of "
+			    "%u ms", what, nd->conf.script_timeout_ms);
+		else
+			log_warning("%s script failed with status %d", what,
+			    res.status);
+		node_event(nd, "script", "script", what, "status", status);
+	}
+	fsm_script_done(&nd->fsm, a, ok, node_address_present(nd), now, &r);
+	if (ok && a == FSM_A_ADD) {
+		nd->n.takeovers++;
+		nd->last_takeover_ms = now - nd->take_start_ms;
+	} else if (ok)
+		nd->n.releases++;
+	node_apply(nd, &r, now);
+}
+
+/* Acts on what the state machine decided, and tells about it. */
+void
+node_apply(struct node *nd, const struct fsm_result *r, int64_t now)
+{
+	if (r->conflict)
+		log_warning("both nodes claim the floating address: %s",
+		    node_conflict_text(nd, now));
+	if (r->conflict)
+		node_event(nd, "conflict", "reason",
+		    node_conflict_text(nd, now), NULL, NULL);
+	if (r->changed) {
+		log_notice("state %s -> %s: %s", fsm_state_name(r->old),
+		    fsm_state_name(r->new), nd->fsm.reason);
+		nd->last_change = time(NULL);
+		nd->last_change_ms = now;
+		snprintf(nd->last_reason, sizeof(nd->last_reason), "%s",
+		    nd->fsm.reason);
+		node_event_state(nd, r->old, r->new);
+	}
+	if (r->announce) {
+		nd->garp_left = GARP_COUNT;
+		nd->garp_next_ms = now;
+	}
+	if (r->action != FSM_A_NONE && !nd->stopping)
+		run_script(nd, r->action, now);
+	if (r->send_now)
+		send_heartbeat(nd, 0, now);
+}
+
+static void
+garp_tick(struct node *nd, int64_t now)
+{
+	if (nd->garp_left == 0 || now < nd->garp_next_ms)
+		return;
+	if (!nd->fsm.holds || nd->arp.fd == -1) {
+		nd->garp_left = 0;
+		return;
+	}
+	if (arp_announce(&nd->arp, nd->conf.aliasip) == -1)
+		log_warn("gratuitous ARP for %s on '%s'",
+		    inet_ntoa(nd->conf.aliasip), nd->ifname);
+	else
+		log_debug("gratuitous ARP for %s",
+		    inet_ntoa(nd->conf.aliasip));
+	nd->garp_left--;
+	/* 0, 200 ms, 1 s: a neighbour that missed the first still learns. */
+	nd->garp_next_ms = now + (nd->garp_left == 2 ? 200 : 800);
+}
+
+static void
+peer_tick(struct node *nd, int64_t now)
+{
+	struct fsm_view	v;
+
+	node_view(nd, now, &v);
+	if (v.peer_alive == nd->peer.alive)
+		return;
+	nd->peer.alive = v.peer_alive;
+	if (v.peer_alive) {
+		log_info("peer %s is alive (%s, %s)",
+		    inet_ntoa(nd->conf.otherip),
+		    fsm_state_name(nd->peer.msg.state),
+		    v.peer_holds ? "holding the address" : "not holding it");
+		node_event(nd, "peer", "peer", "alive", "reason",
+		    "valid heartbeat");
+	} else {
+		log_notice("peer %s lost: %s", inet_ntoa(nd->conf.otherip),
+		    v.peer_leaving ? "it is stopping" : "silent for failtime");
+		node_event(nd, "peer", "peer", "lost", "reason",
+		    v.peer_leaving ? "peer stopping" : "silent for failtime");
+	}
+}
+
+void
+node_step(struct node *nd, int64_t now)
+{
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	if (nd->stopping || script_running(&nd->script))
+		return;
+	node_view(nd, now, &v);
+	fsm_step(&nd->fsm, &v, &r);
+	node_apply(nd, &r, now);
+}
+
+static int64_t
+next_deadline(const struct node *nd)
+{
+	int64_t	t = nd->next_send_ms, d;
+
+#define EARLIER(x) do { d = (x); if (d < t) t = d; } while (0)
+	EARLIER(fsm_deadline(&nd->fsm));
+	EARLIER(script_deadline(&nd->script));
+	if (nd->peer.fresh_ms >= 0 && nd->peer.alive)
+		EARLIER(nd->peer.fresh_ms + nd->fsm.failtime_ms);
+	if (nd->probe.active)
+		EARLIER(nd->probe.next_ms < nd->probe.end_ms ?
+		    nd->probe.next_ms : nd->probe.end_ms);
+	if (nd->fsm.foreign_block && !nd->probe.active)
+		EARLIER(nd->probe.end_ms + nd->fsm.failtime_ms);
+	if (nd->garp_left)
+		EARLIER(nd->garp_next_ms);
+#undef EARLIER
+	return t;
+}
+
+static void
+read_signals(struct node *nd)
+{
+	struct signalfd_siginfo	si;
+
+	while (read(nd->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			if (!nd->stopping)
+				log_info("stopping on signal %u", si.ssi_signo);
+			nd->stopping = 1;
+			break;
+		case SIGHUP:
+			nd->reload = 1;
+			break;
+		default:
+			break;	/* SIGCHLD: script_tick reaps */
+		}
+	}
+}
+
+static void
+do_reload(struct node *nd)
+{
+	char	err[512];
+
+	nd->reload = 0;
+	if (node_reload(nd, err, sizeof(err)) == -1)
+		log_warning("reload refused, running configuration kept: %s",
+		    err);
+}
+
+/*
+ * SIGTERM: finish the script under way, release the address if we hold
+ * it, then say so in a last heartbeat, so the peer takes over now rather
+ * than after failtime.  If the address is still here after the remove
+ * script, stay silent: telling the peer to take it would double it.
+ */
+static int
+stop_tick(struct node *nd, int64_t now)
+{
+	if (!nd->stopping || script_running(&nd->script))
+		return 0;
+	if (nd->fsm.holds && nd->fsm.state != FSM_RELEASING &&
+	    node_address_present(nd)) {
+		snprintf(nd->fsm.reason, sizeof(nd->fsm.reason),
+		    "stopping");
+		nd->fsm.state = FSM_RELEASING;
+		nd->stopping = 0;
+		run_script(nd, FSM_A_REMOVE, now);
+		nd->stopping = 1;
+		if (script_running(&nd->script))
+			return 0;
+	}
+	if (node_address_present(nd)) {
+		log_warnx("stopping with %s still on '%s': the peer is not "
+		    "told, it takes over after failtime",
+		    inet_ntoa(nd->conf.aliasip), nd->ifname);
+		return 1;
+	}
+	nd->fsm.holds = 0;
+	send_heartbeat(nd, HB_F_LEAVING | HB_F_YIELDS, now);
+	send_heartbeat(nd, HB_F_LEAVING | HB_F_YIELDS, now);
+	log_info("stopped; peer told to take over");
+	return 1;
+}
+
+int
+node_run(struct node *nd)
+{
+	struct pollfd	pfd[POLL_MAX];
+	int64_t		now, wait;
+	int		n, nctl;
+
+	for (;;) {
+		now = node_now();
+		if (now >= nd->next_send_ms)
+			send_heartbeat(nd, 0, now);
+		probe_tick(nd, now);
+		probe_again(nd, now);
+		script_tick(nd, now);
+		if (nd->reload)
+			do_reload(nd);
+		if (stop_tick(nd, now))
+			return 0;
+		node_step(nd, now);
+		peer_tick(nd, now);
+		garp_tick(nd, now);
+
+		n = 0;
+		pfd[n++] = (struct pollfd){ .fd = nd->sigfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = nd->udp, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = nd->arp.fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = nd->script.out_fd,
+		    .events = POLLIN };
+		nctl = ctl_pollfds(nd->ctl, pfd + n, POLL_MAX - n);
+
+		wait = next_deadline(nd) - node_now();
+		if (wait < 0)
+			wait = 0;
+		if (poll(pfd, (nfds_t)(n + nctl), (int)wait) == -1 &&
+		    errno != EINTR)
+			fatal("poll");
+
+		now = node_now();
+		if (pfd[0].revents)
+			read_signals(nd);
+		if (pfd[1].revents)
+			receive_heartbeats(nd, now);
+		ctl_dispatch(nd->ctl, pfd + n, nctl);
+	}
+}
