@@ -18,7 +18,8 @@
 # Environment: E2E_BUILDDIR (where failoverd and failoverctl were built,
 # default $srcdir/build), FAILOVERD and FAILOVERCTL (override the
 # binaries), E2E_KEEP=1 (keep the temporary directory), E2E_VERBOSE=1
-# (print the daemons' logs even when the test passes).
+# (print the daemons' logs even when the test passes), E2E_DEBUG=1 (run
+# failoverd with -v).
 
 E2E_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_SRCDIR=${E2E_SRCDIR:-$(cd "$E2E_LIBDIR/../.." && pwd)}
@@ -385,7 +386,7 @@ node_setup() {
 # scripttimeout (5), port, keyfile, extra (raw XML put before the end).
 write_config() {
 	local node=$1 dir=$E2E_TMP/$1 kv
-	local other=b ismaster=false failtime=1 interval= scripttimeout=5
+	local other=b ismaster=false failtime=1 interval='' scripttimeout=5
 	local port=$E2E_HBPORT keyfile=$E2E_TMP/$1/key extra=
 	[ "$node" = a ] && ismaster=true
 	[ "$node" = a ] || other=a
@@ -451,7 +452,9 @@ start_node() {
 	write_config "$@"
 	rm -f "$dir/ctl.sock"
 	echo "=== $(date '+%T.%N') start failoverd" >>"$dir/daemon.log"
-	ip netns exec "${E2E_NS}$node" "$FAILOVERD" -d -v \
+	local opts=(-d)
+	[ "${E2E_DEBUG:-0}" != 1 ] || opts+=(-v)
+	ip netns exec "${E2E_NS}$node" "$FAILOVERD" "${opts[@]}" \
 	    -f "$dir/failover.xml" -S "$E2E_SCHEMA" \
 	    </dev/null >>"$dir/daemon.log" 2>&1 &
 	pid=$!
@@ -554,8 +557,8 @@ e2e_kill_script_leftovers() {
 		case $pid in '' | *[!0-9]*) continue ;; esac
 		kill -KILL "$pid" 2>/dev/null || true
 	done
-	for pid in $(sed -n 's/.* pid=\([0-9]*\)$/\1/p' \
-	    "$E2E_TMP"/*/scripts.log 2>/dev/null); do
+	sed -n 's/.* pid=\([0-9]*\)$/\1/p' "$E2E_TMP"/*/scripts.log \
+	    2>/dev/null | while read -r pid; do
 		if grep -qs "$E2E_TMP" "/proc/$pid/cmdline"; then
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
@@ -641,4 +644,58 @@ e2e_setup() {
 	start_responder a
 	start_responder b
 	say "network ${E2E_NS}{sw,a,b,c} ready in $E2E_TMP"
+}
+
+# ---------------------------------------------------------------------
+# Small helpers for the tests
+
+# A process is alive when it exists and is not a zombie.
+pid_alive() {
+	local state
+	[ -r "/proc/$1/stat" ] || return 1
+	state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# before T1 T2: both epoch_us times exist and T1 < T2.
+before() {
+	[ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]
+}
+
+# Starts both nodes with the same settings (plus "a:" or "b:" prefixed
+# ones for a single node), b first so that neither gets a head start
+# that the configuration did not give it.
+start_pair() {
+	local kv a=() b=()
+	for kv in "$@"; do
+		case $kv in
+		a:*) a+=("${kv#a:}") ;;
+		b:*) b+=("${kv#b:}") ;;
+		*) a+=("$kv"); b+=("$kv") ;;
+		esac
+	done
+	start_node b "${b[@]}"
+	start_node a "${a[@]}"
+}
+
+# Prints every status key of NODE on one line, for the record.
+show_status() {
+	local keys=(state holds peer override takeovers releases
+	    script_failures rej_mac rej_replay rej_sender last_reason)
+	local k line="" v
+	for k in "${keys[@]}"; do
+		v=$(status "$k" "$1")
+		line+=" $k=${v// /_}"
+	done
+	say "status $1:$line"
+}
+
+# status_is KEY NODE VALUE
+status_is() {
+	[ "$(status "$1" "$2")" = "$3" ]
+}
+
+# not COMMAND...: succeeds when COMMAND fails.
+not() {
+	! "$@"
 }

@@ -1,0 +1,44 @@
+#!/bin/bash
+# 03-master-returns: the master crashed (SIGKILL, address left behind) and
+# the slave took over.  The restarted master finds its leftover while the
+# peer holds the address: it removes the leftover first, then b releases,
+# then a adds.  From a's removal on, no sample shows two holders.
+# shellcheck disable=SC2119 # helpers with optional arguments
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+e2e_setup
+start_pair
+assert "a holds the address" wait_for "holder_is a" 10
+assert "the client reaches a" wait_for "client_reaches a" 3
+kill_node a
+assert "b takes over" wait_for "has_alias b" 10
+assert "both hosts have it now (a's leftover)" holder_is "a b"
+
+sampler_start 30
+restart_ms=$(now_ms)
+restart=${restart_ms}000
+start_node a
+assert "a ends up the only holder" wait_for "holder_is a" 20
+sleep 0.5
+sampler_stop
+t_done=$(now_ms)
+
+a_rm=$(script_time a remove "$restart")
+b_rm=$(script_time b remove "$restart")
+a_add=$(script_time a add "$restart")
+assert "restarted a ran its remove script (the leftover)" test -n "$a_rm"
+assert "b ran its remove script" test -n "$b_rm"
+assert "restarted a ran its add script" test -n "$a_add"
+assert "order: a removes its leftover before b releases" before "$a_rm" "$b_rm"
+assert "order: b releases before a adds" before "$b_rm" "$a_add"
+gone=$(sampler_first_time a 0 "$restart")
+assert "the sampler saw a without the address" test -n "$gone"
+assert_no_overlap "$gone"
+assert "the client reaches a" wait_for "client_reaches a" 3
+assert "the client has a's MAC" test "$(client_mac)" = a
+assert "b is in standby" test "$(status state b)" = standby
+show_status a
+show_status b
+say "figures: restart to a holding alone $(ms_to_s $((t_done - restart_ms - 500)))s or less; a remove->b remove $(ms_to_s $(((b_rm - a_rm) / 1000)))s, b remove->a add $(ms_to_s $(((a_add - b_rm) / 1000)))s"
