@@ -1,1 +1,21 @@
-# end-to-end tests
+# End-to-end tests: shell scripts on network namespaces, run as root by
+# tests/run-all.sh (not by "make check", which must work unprivileged).
+# They only ship in the tarball.
+EXTRA_DIST += \
+	tests/deps.sh \
+	tests/run-all.sh \
+	tests/demo.sh \
+	tests/e2e/lib.sh \
+	tests/e2e/00-harness.sh \
+	tests/e2e/01-start.sh \
+	tests/e2e/02-kill-master.sh \
+	tests/e2e/03-master-returns.sh \
+	tests/e2e/04-link-down.sh \
+	tests/e2e/05-sigterm.sh \
+	tests/e2e/06-manual.sh \
+	tests/e2e/07-both-master.sh \
+	tests/e2e/08-wrong-key.sh \
+	tests/e2e/09-script-fails.sh \
+	tests/e2e/10-script-hangs.sh \
+	tests/e2e/11-sighup-broken.sh \
+	tests/e2e/12-replay.sh
