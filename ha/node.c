@@ -180,7 +180,7 @@ node_start(struct node *nd, const char *conf_path, const char *schema)
 	    node_address_present(nd), nd->settings.failtime_ms, now);
 	if (nd->fsm.holds)
 		log_notice("found %s on '%s' at start: reconciling with the "
-		    "peer before anything else", inet_ntoa(nd->conf.aliasip),
+		    "peer before anything else", ip_text(nd->conf.aliasip),
 		    nd->ifname);
 
 	/* First probe round: who else answers for the address already? */
@@ -191,9 +191,9 @@ node_start(struct node *nd, const char *conf_path, const char *schema)
 	    3 * nd->conf.interval_ms);
 	nd->next_send_ms = now;
 	log_info("started: %s on '%s' as %s, peer %s, failtime %u ms, "
-	    "interval %u ms, boot %llu", inet_ntoa(nd->localip), nd->ifname,
+	    "interval %u ms, boot %llu", ip_text(nd->localip), nd->ifname,
 	    nd->settings.ismaster ? "master" : "slave",
-	    inet_ntoa(nd->conf.otherip), nd->settings.failtime_ms,
+	    ip_text(nd->conf.otherip), nd->settings.failtime_ms,
 	    nd->conf.interval_ms, (unsigned long long)nd->boot);
 	return 0;
 }
@@ -227,7 +227,7 @@ send_heartbeat(struct node *nd, uint8_t extra_flags, int64_t now)
 	to.sin_port = htons(nd->conf.port);
 	if (sendto(nd->udp, buf, sizeof(buf), 0, (struct sockaddr *)&to,
 	    sizeof(to)) == -1)
-		log_debug("heartbeat to %s: %s", inet_ntoa(to.sin_addr),
+		log_debug("heartbeat to %s: %s", ip_text(to.sin_addr),
 		    strerror(errno));
 	else
 		nd->n.hb_sent++;
@@ -259,7 +259,7 @@ reject(struct node *nd, enum hb_reject r, struct in_addr from, int64_t now)
 	suppressed = log_limit_pass(&nd->reject_log, now);
 	if (suppressed >= 0)
 		log_warning("heartbeat from %s rejected (%s)%s; %ld more "
-		    "rejected since the last report", inet_ntoa(from),
+		    "rejected since the last report", ip_text(from),
 		    hb_reject_name(r), reject_hint(r), suppressed);
 
 	nd->auth_unreported++;
@@ -288,7 +288,7 @@ accept_heartbeat(struct node *nd, const struct hb_msg *m, int64_t now)
 		 * started).  Answer at once so it learns it within one
 		 * round trip rather than one interval.
 		 */
-		log_debug("handshake from %s", inet_ntoa(m->sender));
+		log_debug("handshake from %s", ip_text(m->sender));
 		if (old_nonce != nd->replay.peer_nonce)
 			send_heartbeat(nd, 0, now);
 		return;
@@ -374,7 +374,7 @@ probe_tick(struct node *nd, int64_t now)
 			memcpy(pr->mac, mac, 6);
 		} else if (nd->fsm.state == FSM_ACTIVE)
 			log_debug("another host claims %s",
-			    inet_ntoa(nd->conf.aliasip));
+			    ip_text(nd->conf.aliasip));
 	}
 	if (!pr->active || now < pr->next_ms)
 		return;
@@ -393,7 +393,7 @@ probe_tick(struct node *nd, int64_t now)
 	if (pr->answered)
 		log_warning("%s answers ARP for %s: it will not be taken while "
 		    "someone else holds it", ether_text(pr->mac),
-		    inet_ntoa(nd->conf.aliasip));
+		    ip_text(nd->conf.aliasip));
 }
 
 /* While INIT found another holder, look again every failtime. */
@@ -424,7 +424,7 @@ build_env(const struct node *nd, const char *action, char *store,
 } while (0)
 	PUT("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	PUT("FAILOVER_ACTION=%s", action);
-	PUT("FAILOVER_ADDRESS=%s", inet_ntoa(nd->conf.aliasip));
+	PUT("FAILOVER_ADDRESS=%s", ip_text(nd->conf.aliasip));
 	PUT("FAILOVER_PREFIX=%d", nd->prefix);
 	PUT("FAILOVER_INTERFACE=%s", nd->ifname);
 	PUT("FAILOVER_ROLE=%s", nd->fsm.ismaster ? "master" : "slave");
@@ -446,11 +446,11 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 	build_env(nd, what, store, sizeof(store), envp);
 	if (a == FSM_A_ADD)
 		nd->take_start_ms = now;
-	if (script_start(&nd->script, path, inet_ntoa(nd->conf.aliasip),
+	if (script_start(&nd->script, path, ip_text(nd->conf.aliasip),
 	    envp, nd->conf.script_timeout_ms, now) == 0) {
 		nd->running = a;
 		log_info("running %s script '%s %s'", what, path,
-		    inet_ntoa(nd->conf.aliasip));
+		    ip_text(nd->conf.aliasip));
 		return;
 	}
 	BUG_ON(errno == EBUSY);
@@ -551,10 +551,10 @@ garp_tick(struct node *nd, int64_t now)
 	}
 	if (arp_announce(&nd->arp, nd->conf.aliasip) == -1)
 		log_warn("gratuitous ARP for %s on '%s'",
-		    inet_ntoa(nd->conf.aliasip), nd->ifname);
+		    ip_text(nd->conf.aliasip), nd->ifname);
 	else
 		log_debug("gratuitous ARP for %s",
-		    inet_ntoa(nd->conf.aliasip));
+		    ip_text(nd->conf.aliasip));
 	nd->garp_left--;
 	/* 0, 200 ms, 1 s: a neighbour that missed the first still learns. */
 	nd->garp_next_ms = now + (nd->garp_left == 2 ? 200 : 800);
@@ -571,13 +571,13 @@ peer_tick(struct node *nd, int64_t now)
 	nd->peer.alive = v.peer_alive;
 	if (v.peer_alive) {
 		log_info("peer %s is alive (%s, %s)",
-		    inet_ntoa(nd->conf.otherip),
+		    ip_text(nd->conf.otherip),
 		    fsm_state_name(nd->peer.msg.state),
 		    v.peer_holds ? "holding the address" : "not holding it");
 		node_event(nd, "peer", "peer", "alive", "reason",
 		    "valid heartbeat");
 	} else {
-		log_notice("peer %s lost: %s", inet_ntoa(nd->conf.otherip),
+		log_notice("peer %s lost: %s", ip_text(nd->conf.otherip),
 		    v.peer_leaving ? "it is stopping" : "silent for failtime");
 		node_event(nd, "peer", "peer", "lost", "reason",
 		    v.peer_leaving ? "peer stopping" : "silent for failtime");
@@ -676,7 +676,7 @@ stop_tick(struct node *nd, int64_t now)
 	if (node_address_present(nd)) {
 		log_warnx("stopping with %s still on '%s': the peer is not "
 		    "told, it takes over after failtime",
-		    inet_ntoa(nd->conf.aliasip), nd->ifname);
+		    ip_text(nd->conf.aliasip), nd->ifname);
 		return 1;
 	}
 	nd->fsm.holds = 0;

@@ -126,6 +126,8 @@ int	 node_address_present(const struct node *);
 int	 node_open_udp(struct node *, char *err, size_t errlen);
 gid_t	 node_group_id(const char *name);	/* (gid_t)-2: none */
 const char *ether_text(const unsigned char mac[6]);	/* static buffer */
+/* Dotted quad in one of four rotating static buffers: four per call. */
+const char *ip_text(struct in_addr);
 const char *node_conflict_text(const struct node *, int64_t now);
 
 #endif

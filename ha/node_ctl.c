@@ -93,10 +93,10 @@ node_status(const struct node *nd, int64_t now, struct ctl_reply *r)
 	    effective_master(nd, &v) ? "master" : "slave");
 	ctl_reply_kv(r, "override", "%s",
 	    fsm_override_name(nd->fsm.override));
-	ctl_reply_kv(r, "aliasip", "%s", inet_ntoa(c->aliasip));
+	ctl_reply_kv(r, "aliasip", "%s", ip_text(c->aliasip));
 	ctl_reply_kv(r, "prefix", "%d", nd->prefix);
-	ctl_reply_kv(r, "otherip", "%s", inet_ntoa(c->otherip));
-	ctl_reply_kv(r, "localip", "%s", inet_ntoa(nd->localip));
+	ctl_reply_kv(r, "otherip", "%s", ip_text(c->otherip));
+	ctl_reply_kv(r, "localip", "%s", ip_text(nd->localip));
 	ctl_reply_kv(r, "interface", "%s", nd->ifname);
 	ctl_reply_kv(r, "port", "%u", c->port);
 	ctl_reply_kv(r, "failtime", "%u.%03u", nd->fsm.failtime_ms / 1000,
@@ -143,7 +143,7 @@ node_event_state(struct node *nd, enum fsm_state old, enum fsm_state new)
 	ctl_reply_kv(&ev, "old", "%s", fsm_state_name(old));
 	ctl_reply_kv(&ev, "new", "%s", fsm_state_name(new));
 	ctl_reply_kv(&ev, "reason", "%s", nd->fsm.reason);
-	ctl_reply_kv(&ev, "aliasip", "%s", inet_ntoa(nd->conf.aliasip));
+	ctl_reply_kv(&ev, "aliasip", "%s", ip_text(nd->conf.aliasip));
 	ctl_reply_kv(&ev, "holds", "%s", yesno(nd->fsm.holds));
 	ctl_reply_end(&ev);
 	ctl_broadcast(nd->ctl, &ev);
@@ -158,7 +158,7 @@ node_conflict_text(const struct node *nd, int64_t now)
 	node_view(nd, now, &v);
 	if (v.peer_holds && nd->fsm.holds)
 		snprintf(text, sizeof(text), "both nodes hold %s; %s keeps it",
-		    inet_ntoa(nd->conf.aliasip), effective_master(nd, &v) ?
+		    ip_text(nd->conf.aliasip), effective_master(nd, &v) ?
 		    "this node" : "the peer");
 	else
 		snprintf(text, sizeof(text), "both nodes are configured as "
@@ -243,7 +243,7 @@ set_override(struct node *nd, const struct ctl_request *q,
 	if (o != FSM_OVR_NONE && (inet_pton(AF_INET, q->arg[0], &ip) != 1 ||
 	    ip.s_addr != nd->conf.aliasip.s_addr)) {
 		ctl_reply_err(r, CTL_E_REFUSED, "'%s' is not the floating "
-		    "address %s", q->arg[0], inet_ntoa(nd->conf.aliasip));
+		    "address %s", q->arg[0], ip_text(nd->conf.aliasip));
 		return;
 	}
 	fsm_set_override(&nd->fsm, o);

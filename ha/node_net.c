@@ -139,7 +139,7 @@ node_open_udp(struct node *nd, char *err, size_t errlen)
 	return 0;
 fail:
 	snprintf(err, errlen, "heartbeat socket on %s:%u: %s",
-	    inet_ntoa(nd->localip), nd->conf.port, strerror(errno));
+	    ip_text(nd->localip), nd->conf.port, strerror(errno));
 	if (fd != -1)
 		close(fd);
 	return -1;
@@ -164,4 +164,14 @@ ether_text(const unsigned char m[6])
 	snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x",
 	    m[0], m[1], m[2], m[3], m[4], m[5]);
 	return text;
+}
+
+const char *
+ip_text(struct in_addr a)
+{
+	static char	text[4][INET_ADDRSTRLEN];
+	static int	next;
+
+	next = (next + 1) % 4;
+	return inet_ntop(AF_INET, &a, text[next], sizeof(text[next]));
 }
