@@ -690,12 +690,36 @@ xml_element(struct loader *ld, xmlNode *n)
 	return (xml_text(ld, &fields[id], n));
 }
 
+/*
+ * libxml2 dates a text node by the line where it ends, and a CDATA
+ * section not at all; the complaint should point where the text starts,
+ * or failing that at the element before it.
+ */
+static int
+xml_stray_text(struct loader *ld, xmlNode *n)
+{
+	xmlChar	*raw;
+	char	*p;
+	long	 line = xmlGetLineNo(n);
+
+	if ((raw = xmlNodeGetContent(n)) == NULL)
+		return (fail(ld, ld->line, "failover: out of memory"));
+	p = (char *)raw + strspn((char *)raw, " \t\r\n");
+	if (*p == '\0') {
+		xmlFree(raw);
+		return (0);
+	}
+	for (; *p != '\0'; p++)
+		line -= *p == '\n';
+	xmlFree(raw);
+	if (n->type == XML_TEXT_NODE && line > 0 && line < INT_MAX)
+		ld->line = (int)line;
+	return (fail(ld, ld->line, "failover: expected only elements, got text"));
+}
+
 static int
 xml_child(struct loader *ld, xmlNode *n)
 {
-	xmlChar	*raw;
-	int	 blank;
-
 	switch (n->type) {
 	case XML_ELEMENT_NODE:
 		return (xml_element(ld, n));
@@ -704,16 +728,10 @@ xml_child(struct loader *ld, xmlNode *n)
 		return (0);
 	case XML_TEXT_NODE:
 	case XML_CDATA_SECTION_NODE:
-		raw = xmlNodeGetContent(n);
-		blank = raw == NULL || *trim((char *)raw) == '\0';
-		xmlFree(raw);
-		if (blank)
-			return (0);
-		break;
+		return (xml_stray_text(ld, n));
 	default:
-		break;
+		return (fail(ld, node_line(n), "failover: expected only elements, got other content"));
 	}
-	return (fail(ld, node_line(n), "failover: expected only elements, got text or other content"));
 }
 
 static int
