@@ -42,6 +42,7 @@ struct opts {
 struct command {
 	const char	*name;
 	int		(*run)(const struct opts *, int, char **);
+	const char	*usage;
 };
 
 static const char usage_text[] =
@@ -69,10 +70,16 @@ static const char usage_text[] =
 "2 usage error, 3 failoverd cannot be reached (5 s timeout),\n"
 "4 convert: bad configuration file\n";
 
+static const char	*cmd_usage;	/* the running command's synopsis */
+
 static int
 usage(void)
 {
-	fputs(usage_text, stderr);
+	if (cmd_usage != NULL)
+		fprintf(stderr, "usage: failoverctl [-s SOCKET] [-j] %s\n",
+		    cmd_usage);
+	else
+		fputs(usage_text, stderr);
 	return EXIT_USAGE;
 }
 
@@ -461,15 +468,16 @@ cmd_convert(const struct opts *o, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "status",	cmd_status },
-	{ "add",	cmd_add_remove },
-	{ "remove",	cmd_add_remove },
-	{ "auto",	cmd_no_args },
-	{ "set",	cmd_set },
-	{ "reload",	cmd_no_args },
-	{ "ping",	cmd_ping },
-	{ "watch",	cmd_watch },
-	{ "convert",	cmd_convert },
+	{ "status",	cmd_status,	"status [-m]" },
+	{ "add",	cmd_add_remove,	"add IP" },
+	{ "remove",	cmd_add_remove,	"remove IP" },
+	{ "auto",	cmd_no_args,	"auto" },
+	{ "set",	cmd_set,
+	    "set failtime SECONDS | set ismaster true|false" },
+	{ "reload",	cmd_no_args,	"reload" },
+	{ "ping",	cmd_ping,	"ping" },
+	{ "watch",	cmd_watch,	"watch [-n COUNT]" },
+	{ "convert",	cmd_convert,	"convert [-S SCHEMA] FILE" },
 };
 
 static int
@@ -514,8 +522,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, argv[0]) == 0)
+		if (strcmp(commands[i].name, argv[0]) == 0) {
+			cmd_usage = commands[i].usage;
 			return commands[i].run(&o, argc, argv);
+		}
 	fprintf(stderr, "failoverctl: unknown command \"%s\"\n", argv[0]);
 	return usage();
 }
