@@ -8,8 +8,6 @@
  * and exec may allocate, lock or log, since the child of a daemon that
  * forked with a lock held would deadlock on it.
  */
-#include "config.h"
-
 #include <sys/types.h>
 #include <sys/wait.h>
 
