@@ -27,6 +27,7 @@
 #define LISTEN_BACKLOG	16
 #define ACCEPT_BURST	(CTL_CLIENTS_MAX * 2)	/* per dispatch */
 #define GROUPS_MAX	65536			/* getgrouplist() bound */
+#define PATH_LEN	sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct ctl_client {
 	int		 fd;		/* -1 once dropped */
@@ -46,7 +47,7 @@ struct ctl_client {
 
 struct ctl_server {
 	int			 fd;
-	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char			 path[PATH_LEN];
 	dev_t			 dev;	/* of the socket we bound, for unlink */
 	ino_t			 ino;
 	gid_t			 group;
@@ -82,6 +83,7 @@ client_flush(struct ctl_client *c)
 		c->out_off += (size_t)n;
 		c->out_len -= (size_t)n;
 	}
+
 	c->out_off = 0;
 	if (c->closing) {
 		client_drop(c);
@@ -102,6 +104,7 @@ queue_grow(struct ctl_client *c, size_t need)
 	}
 	if (need <= c->out_cap)
 		return 0;
+
 	cap = c->out_cap > 0 ? c->out_cap : 4096;
 	while (cap < need)
 		cap *= 2;
@@ -131,6 +134,7 @@ client_queue(struct ctl_server *srv, struct ctl_client *c, const char *buf,
 		client_drop(c);
 		return -1;
 	}
+
 	memcpy(c->out + c->out_off + c->out_len, buf, len);
 	c->out_len += len;
 	return client_flush(c);
@@ -235,6 +239,7 @@ handle_line(struct ctl_server *srv, struct ctl_client *c, char *line)
 		srv->stats.overflows++;
 	if (!block_ended(&reply))
 		ctl_reply_end(&reply);
+
 	if (client_queue(srv, c, reply.buf, reply.len) == -1)
 		return -1;
 	if (c->fd != -1 && req.verb == CTL_SUBSCRIBE &&
@@ -304,6 +309,7 @@ client_read(struct ctl_server *srv, struct ctl_client *c)
 		}
 		return;
 	}
+
 	c->in_len += (size_t)n;
 	if (handle_input(srv, c) == -1 || c->closing)
 		return;
@@ -311,10 +317,7 @@ client_read(struct ctl_server *srv, struct ctl_client *c)
 		refuse_long_line(srv, c);
 }
 
-/*
- * Credentials are taken once, when the client connects: they are those
- * of whoever called connect(), which is what the permission is about.
- */
+/* Whether GROUP is among the groups the user database gives UID. */
 static int
 in_user_groups(uid_t uid, gid_t group)
 {
@@ -323,8 +326,9 @@ in_user_groups(uid_t uid, gid_t group)
 	gid_t		*groups = NULL;
 	int		 ngroups = 32, found = 0, i, tries;
 
-	/* XXX: with NSS over the network (LDAP) this lookup can stall the loop. */
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 || pwp == NULL)
+	/* XXX: with NSS over the network (LDAP) these lookups can stall. */
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &pwp) != 0 ||
+	    pwp == NULL)
 		return 0;
 	for (tries = 0; tries < 4 && ngroups <= GROUPS_MAX; tries++) {
 		gid_t	*g = realloc(groups, (size_t)ngroups * sizeof(*g));
@@ -343,6 +347,10 @@ in_user_groups(uid_t uid, gid_t group)
 	return found;
 }
 
+/*
+ * Credentials are taken once, when the client connects: they are those
+ * of whoever called connect(), which is what the permission is about.
+ */
 static int
 peer_may_write(const struct ctl_server *srv, const struct ctl_client *c)
 {
@@ -392,7 +400,7 @@ accept_clients(struct ctl_server *srv)
 		fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1 && errno == EINTR)
 			continue;
-		/* XXX: on EMFILE the listener stays readable and the loop spins. */
+		/* XXX: on EMFILE the listener stays readable: a busy loop. */
 		if (fd == -1)
 			return;
 		if (srv->nclients >= CTL_CLIENTS_MAX) {
@@ -559,7 +567,7 @@ check_stale(const char *path, char *err, size_t errlen)
 static int
 make_parent(const char *path, char *err, size_t errlen)
 {
-	char	 copy[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char	 copy[PATH_LEN];
 	char	*dir;
 
 	snprintf(copy, sizeof(copy), "%s", path);

@@ -94,7 +94,8 @@ connect_fail(int saved, const char *path, char *err, size_t errlen)
 		    "failoverd is not running (no socket at %s)", path);
 	else if (saved == ECONNREFUSED)
 		snprintf(err, errlen,
-		    "failoverd is not running (connection refused at %s)", path);
+		    "failoverd is not running (connection refused at %s)",
+		    path);
 	else if (saved == EAGAIN)
 		snprintf(err, errlen, "failoverd does not accept on %s", path);
 	else

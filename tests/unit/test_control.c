@@ -457,7 +457,8 @@ builders_make_exact_blocks(void **state)
 {
 	struct ctl_reply	 r;
 	static const char	 ok[] = "ok\nstate active\nseq 42\n\n";
-	static const char	 err[] = "err range failtime 0.001 under 0.03\n\n";
+	static const char	 err[] =
+	    "err range failtime 0.001 under 0.03\n\n";
 	static const char	 ev[] = "event peer\nreason a?b?c\n\n";
 
 	(void)state;
@@ -643,7 +644,8 @@ line_over_limit_is_refused_and_closed(void **state)
 	send_raw(c.fd, line, CTL_LINE_MAX + 1);
 	if (await_block(fx->srv, &c, &b, err, sizeof(err)) == -1)
 		fail_msg("no reply: %s", err);
-	assert_string_equal(b.head, "err syntax request too long (max 512 bytes)");
+	assert_string_equal(b.head,
+	    "err syntax request too long (max 512 bytes)");
 	assert_closed(fx, &c);
 	ctlc_close(&c);
 
@@ -912,7 +914,8 @@ client_reports_missing_and_refused_daemon(void **state)
 	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);
 	assert_int_equal(ctlc_connect(&c, path, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "failoverd is not running (connection refused"));
+	assert_non_null(strstr(err,
+	    "failoverd is not running (connection refused"));
 	assert_int_equal(c.fd, -1);
 }
 
@@ -1055,8 +1058,8 @@ unprivileged_caller_may_read_but_not_write(void **state)
 	/* The child must reach the socket through the 0700 mkdtemp dir. */
 	assert_int_equal(chmod(fx->dir, 0755), 0);
 	run_child(fx->srv, fx->path, NOBODY, NOBODY, out, sizeof(out));
-	if (strncmp(out, "err denied uid 65534 may not change state", 41) != 0 ||
-	    strstr(out, "\nok\n") == NULL)
+	if (strncmp(out, "err denied uid 65534 may not change state",
+	    41) != 0 || strstr(out, "\nok\n") == NULL)
 		fail_msg("child saw: %s", out);
 	assert_int_equal(fx->rec.n, 1);
 	assert_int_equal(fx->rec.req[0].verb, CTL_STATUS);
