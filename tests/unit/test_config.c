@@ -668,38 +668,83 @@ stderr_to(const char *path)
 	return (saved);
 }
 
-/* libxml2 prints to stderr unless told otherwise: nothing may get out. */
+static int	sentinel_calls;
+
 static void
-test_libxml2_prints_nothing_and_handlers_are_restored(void **state)
+sentinel_generic(void *arg, const char *fmt, ...)
 {
-	struct tmp		*t = *state;
+	(void)arg;
+	(void)fmt;
+	sentinel_calls++;
+}
+
+static void
+sentinel_structured(void *arg, xmlErrorPtr e)
+{
+	(void)arg;
+	(void)e;
+	sentinel_calls++;
+}
+
+/* Files that make libxml2 complain in parsing, validation and loading. */
+static void
+load_noisy_files(const char *dir)
+{
 	static const char	*files[] = { "malformed-tag.xml",
 				    "unknown-element.xml", "doctype.xml" };
-	xmlGenericErrorFunc	 generic = xmlGenericError;
-	xmlStructuredErrorFunc	 structured = xmlStructuredError;
 	struct config		 conf;
 	struct conf_error	 err;
-	char			 path[PATH_MAX], out[PATH_MAX];
-	struct stat		 st;
+	char			 path[PATH_MAX];
 	size_t			 i;
-	int			 saved;
 
-	join(out, t->dir, "stderr.txt");
-	saved = stderr_to(out);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		copy_fixture("bad", files[i], t->dir);
-		join(path, t->dir, files[i]);
+		copy_fixture("bad", files[i], dir);
+		join(path, dir, files[i]);
 		assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
 		assert_int_equal(conf_load(path, "/nonexistent/failover.rng",
 		    &conf, &err), -1);
 	}
+}
+
+/* With libxml2's own handlers, which print to stderr, nothing gets out. */
+static void
+test_libxml2_prints_nothing_to_stderr(void **state)
+{
+	struct tmp	*t = *state;
+	char		 out[PATH_MAX];
+	struct stat	 st;
+	int		 saved;
+
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	join(out, t->dir, "stderr.txt");
+	saved = stderr_to(out);
+	load_noisy_files(t->dir);
 	fflush(stderr);
 	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
 	close(saved);
 	assert_int_equal(stat(out, &st), 0);
 	assert_int_equal(st.st_size, 0);
-	assert_true(xmlGenericError == generic);
-	assert_true(xmlStructuredError == structured);
+}
+
+/* A program's own libxml2 handlers are neither called nor replaced. */
+static void
+test_callers_libxml2_handlers_are_restored(void **state)
+{
+	struct tmp	*t = *state;
+	int		 marker;
+
+	sentinel_calls = 0;
+	xmlSetGenericErrorFunc(&marker, sentinel_generic);
+	xmlSetStructuredErrorFunc(&marker, sentinel_structured);
+	load_noisy_files(t->dir);
+	assert_true(xmlGenericError == sentinel_generic);
+	assert_ptr_equal(xmlGenericErrorContext, &marker);
+	assert_true(xmlStructuredError == sentinel_structured);
+	assert_ptr_equal(xmlStructuredErrorContext, &marker);
+	xmlSetGenericErrorFunc(NULL, NULL);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	assert_int_equal(sentinel_calls, 0);
 }
 
 static void
@@ -902,6 +947,40 @@ test_writer_refuses_what_xml_cannot_carry(void **state)
 }
 
 static void
+load_example(const char *dir, const char *name, struct config *conf)
+{
+	char	 src[PATH_MAX], path[PATH_MAX], *text;
+
+	/* The examples live beside the schema, in conf/. */
+	snprintf(src, sizeof(src), "%s", SCHEMA);
+	snprintf(strrchr(src, '/') + 1, sizeof(src) - strlen(SCHEMA), "%s",
+	    name);
+	text = read_text(src);
+	write_file(dir, name, text, 0644);
+	free(text);
+	join(path, dir, name);
+	load_ok(path, SCHEMA, conf);
+}
+
+static void
+test_shipped_examples_are_valid(void **state)
+{
+	struct tmp	*t = *state;
+	struct config	 xml, legacy;
+
+	load_example(t->dir, "failover.xml.example", &xml);
+	load_example(t->dir, "failover.conf.example", &legacy);
+	assert_int_equal(xml.legacy, 0);
+	assert_int_equal(legacy.legacy, 1);
+	assert_int_equal(xml.ismaster, 1);
+	assert_int_equal(xml.alias_prefix, 24);
+	assert_int_equal(xml.failtime_ms, 3000);
+	assert_int_equal(legacy.failtime_ms, 30000);
+	assert_int_equal(xml.aliasip.s_addr, legacy.aliasip.s_addr);
+	assert_int_equal(xml.otherip.s_addr, legacy.otherip.s_addr);
+}
+
+static void
 test_errors_format_as_file_line_message(void **state)
 {
 	struct conf_error	err;
@@ -938,7 +1017,8 @@ main(void)
 		cmocka_unit_test(test_default_interval_is_a_fifth_within_bounds),
 		T(test_defaulted_scripts_are_checked_and_named_as_defaults),
 		T(test_script_of_another_user_is_refused),
-		T(test_libxml2_prints_nothing_and_handlers_are_restored),
+		T(test_libxml2_prints_nothing_to_stderr),
+		T(test_callers_libxml2_handlers_are_restored),
 		T(test_schema_verdict_is_reported_when_only_the_schema_objects),
 		T(test_unusable_schema_is_named),
 		T(test_null_schema_means_the_installed_one),
@@ -948,6 +1028,7 @@ main(void)
 		T(test_unreadable_file_is_refused_for_the_whole_file),
 		T(test_markup_in_values_round_trips),
 		T(test_writer_refuses_what_xml_cannot_carry),
+		T(test_shipped_examples_are_valid),
 		cmocka_unit_test(test_errors_format_as_file_line_message),
 	};
 
