@@ -1,4 +1,3 @@
-/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Reading the configuration: the XML file, validated against the RelaxNG
  * schema and then value by value, or the legacy four-line file.  Both end
@@ -64,6 +63,7 @@ enum field {
 struct loader {
 	struct config		 conf;		/* built here, copied out if good */
 	struct conf_error	*err;
+	const char		*file;		/* as the caller named it */
 	char			 dir[PATH_MAX];	/* of the file, absolute */
 	int			 line;		/* of the value being read */
 	int			 lines[F_COUNT];	/* where given; 0: default */
@@ -239,11 +239,15 @@ set_seconds(struct loader *ld, const char *name, const char *v,
 
 	rc = parse_ms(v, out);
 	if (rc == -2)
-		return (fail(ld, ld->line, "%s: expected seconds with at most 3 decimals, got '%s'", name, v));
+		return (fail(ld, ld->line,
+		    "%s: expected seconds with at most 3 decimals, got '%s'",
+		    name, v));
 	format_seconds(min, lo, sizeof(lo));
 	format_seconds(max, hi, sizeof(hi));
 	if (rc == -1 || *out < min || *out > max)
-		return (fail(ld, ld->line, "%s: expected seconds between %s and %s, got '%s'", name, lo, hi, v));
+		return (fail(ld, ld->line,
+		    "%s: expected seconds between %s and %s, got '%s'",
+		    name, lo, hi, v));
 	return (0);
 }
 
@@ -273,20 +277,26 @@ set_scripttimeout(struct loader *ld, const char *v)
 static int
 set_ismaster(struct loader *ld, const char *v)
 {
+	int	legacy = ld->conf.legacy;
 	int	(*cmp)(const char *, const char *);
 
-	cmp = ld->conf.legacy ? strcasecmp : strcmp;
-	if (cmp(v, "true") == 0 || (ld->conf.legacy &&
-	    (cmp(v, "yes") == 0 || strcmp(v, "1") == 0)))
+	cmp = legacy ? strcasecmp : strcmp;
+	if (cmp(v, "true") == 0 || (legacy && (cmp(v, "yes") == 0 ||
+	    strcmp(v, "1") == 0))) {
 		ld->conf.ismaster = 1;
-	else if (cmp(v, "false") == 0 || (ld->conf.legacy &&
-	    (cmp(v, "no") == 0 || strcmp(v, "0") == 0)))
+		return (0);
+	}
+	if (cmp(v, "false") == 0 || (legacy && (cmp(v, "no") == 0 ||
+	    strcmp(v, "0") == 0))) {
 		ld->conf.ismaster = 0;
-	else if (ld->conf.legacy)
-		return (fail(ld, ld->line, "ismaster: expected true, false, yes, no, 1 or 0, got '%s'", v));
-	else
-		return (fail(ld, ld->line, "ismaster: expected true or false, got '%s'", v));
-	return (0);
+		return (0);
+	}
+	if (legacy)
+		return (fail(ld, ld->line,
+		    "ismaster: expected true, false, yes, no, 1 or 0, got '%s'",
+		    v));
+	return (fail(ld, ld->line,
+	    "ismaster: expected true or false, got '%s'", v));
 }
 
 /*
@@ -300,10 +310,12 @@ set_addr(struct loader *ld, const char *name, const char *v,
 	uint32_t	a;
 
 	if (inet_pton(AF_INET, v, out) != 1)
-		return (fail(ld, ld->line, "%s: expected a dotted IPv4 address, got '%s'", name, v));
+		return (fail(ld, ld->line,
+		    "%s: expected a dotted IPv4 address, got '%s'", name, v));
 	a = ntohl(out->s_addr);
 	if ((a >> 24) == 0 || (a >> 28) >= 0xe)
-		return (fail(ld, ld->line, "%s: expected a unicast IPv4 address, got '%s'", name, v));
+		return (fail(ld, ld->line,
+		    "%s: expected a unicast IPv4 address, got '%s'", name, v));
 	return (0);
 }
 
@@ -332,7 +344,9 @@ set_prefix(struct loader *ld, const char *name, const char *v)
 
 	(void)name;
 	if (parse_uint(v, 32, &prefix) == -1 || prefix > 32)
-		return (fail(ld, ld->line, "aliasip: expected a prefix between 0 and 32, got '%s'", v));
+		return (fail(ld, ld->line,
+		    "aliasip: expected a prefix between 0 and 32, got '%s'",
+		    v));
 	ld->conf.alias_prefix = (int)prefix;
 	return (0);
 }
@@ -345,7 +359,9 @@ set_interface(struct loader *ld, const char *v)
 
 	if (len == 0 || len >= IF_NAMESIZE || strcmp(v, ".") == 0 ||
 	    strcmp(v, "..") == 0 || strpbrk(v, "/: \t\n\r") != NULL)
-		return (fail(ld, ld->line, "interface: expected a name of 1 to %d characters without '/', ':' or spaces, got '%s'", IF_NAMESIZE - 1, v));
+		return (fail(ld, ld->line,
+		    "interface: expected a name of 1 to %d characters without '/', ':' or spaces, got '%s'",
+		    IF_NAMESIZE - 1, v));
 	memcpy(ld->conf.interface, v, len + 1);
 	return (0);
 }
@@ -356,7 +372,9 @@ set_port(struct loader *ld, const char *v)
 	uint32_t	port;
 
 	if (parse_uint(v, 65535, &port) == -1 || port == 0 || port > 65535)
-		return (fail(ld, ld->line, "port: expected a number between 1 and 65535, got '%s'", v));
+		return (fail(ld, ld->line,
+		    "port: expected a number between 1 and 65535, got '%s'",
+		    v));
 	ld->conf.port = (uint16_t)port;
 	return (0);
 }
@@ -369,14 +387,17 @@ set_path(struct loader *ld, const char *name, const char *v, char *out,
 	int	n;
 
 	if (*v == '\0')
-		return (fail(ld, ld->line, "%s: expected a path, got ''", name));
+		return (fail(ld, ld->line,
+		    "%s: expected a path, got ''", name));
 	if (*v == '/')
 		n = snprintf(out, len, "%s", v);
 	else
 		n = snprintf(out, len, "%s%s%s", ld->dir,
 		    strcmp(ld->dir, "/") == 0 ? "" : "/", v);
 	if (n < 0 || (size_t)n >= len)
-		return (fail(ld, ld->line, "%s: expected a path shorter than %zu bytes, got '%s'", name, len, v));
+		return (fail(ld, ld->line,
+		    "%s: expected a path shorter than %zu bytes, got '%s'",
+		    name, len, v));
 	return (0);
 }
 
@@ -416,7 +437,9 @@ set_control(struct loader *ld, const char *name, const char *v)
 
 	if (strcmp(name, "group") == 0) {
 		if (strlen(v) >= sizeof(ld->conf.ctl_group))
-			return (fail(ld, ld->line, "control: expected a group name shorter than %zu bytes, got '%s'", sizeof(ld->conf.ctl_group), v));
+			return (fail(ld, ld->line,
+			    "control: expected a group name shorter than %zu bytes, got '%s'",
+			    sizeof(ld->conf.ctl_group), v));
 		strcpy(ld->conf.ctl_group, v);
 		return (0);
 	}
@@ -445,17 +468,19 @@ loader_init(struct loader *ld, const char *path)
 	char		 cwd[PATH_MAX], *slash;
 	int		 n;
 
-	while (strncmp(path, "./", 2) == 0)
-		path += 2;
+	while (path[0] == '.' && path[1] == '/')
+		path += 1 + strspn(path + 1, "/");
 	if (*path == '/')
 		n = snprintf(c->path, sizeof(c->path), "%s", path);
 	else if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return (fail(ld, 0, "cannot find the current directory: %s", strerror(errno)));
+		return (fail(ld, 0,
+		    "cannot find the current directory: %s", strerror(errno)));
 	else
 		n = snprintf(c->path, sizeof(c->path), "%s/%s",
 		    strcmp(cwd, "/") == 0 ? "" : cwd, path);
 	if (n < 0 || (size_t)n >= sizeof(c->path))
-		return (fail(ld, 0, "expected a path shorter than %zu bytes", sizeof(c->path)));
+		return (fail(ld, 0,
+		    "expected a path shorter than %zu bytes", sizeof(c->path)));
 
 	strcpy(ld->dir, c->path);
 	slash = strrchr(ld->dir, '/');
@@ -512,7 +537,8 @@ read_file(struct loader *ld, const char *path, char **text, size_t *len)
 		*len += (size_t)n;
 	}
 	if (*len > CONF_FILE_MAX) {
-		fail(ld, 0, "expected a file of at most %d bytes", CONF_FILE_MAX);
+		fail(ld, 0,
+		    "expected a file of at most %d bytes", CONF_FILE_MAX);
 		goto free_buf;
 	}
 	buf[*len] = '\0';
@@ -572,13 +598,19 @@ legacy_line(struct loader *ld, char *line)
 	value = trim(value);
 
 	if ((id = find_field(key, LEGACY_KEYS)) == -1)
-		return (fail(ld, ld->line, "%s: unknown key; expected failtime, ismaster, aliasip or otherip", key));
+		return (fail(ld, ld->line,
+		    "%s: unknown key; expected failtime, ismaster, aliasip or otherip",
+		    key));
 	if (ld->lines[id] != 0)
-		return (fail(ld, ld->line, "%s: expected once, already given at line %d", key, ld->lines[id]));
+		return (fail(ld, ld->line,
+		    "%s: expected once, already given at line %d",
+		    key, ld->lines[id]));
 	if (*value == '\0')
-		return (fail(ld, ld->line, "%s: expected a value after the key", key));
+		return (fail(ld, ld->line,
+		    "%s: expected a value after the key", key));
 	if (value[strcspn(value, " \t")] != '\0')
-		return (fail(ld, ld->line, "%s: expected one value, got '%s'", key, value));
+		return (fail(ld, ld->line,
+		    "%s: expected one value, got '%s'", key, value));
 	ld->lines[id] = ld->line;
 	return (fields[id].text(ld, value));
 }
@@ -602,7 +634,9 @@ legacy_load(struct loader *ld, char *text, size_t len)
 	}
 	for (id = 0; id < LEGACY_KEYS; id++)
 		if (ld->lines[id] == 0)
-			return (fail(ld, 0, "%s: missing key; the legacy format needs failtime, ismaster, aliasip and otherip", fields[id].name));
+			return (fail(ld, 0,
+			    "%s: missing key; the legacy format needs failtime, ismaster, aliasip and otherip",
+			    fields[id].name));
 	return (0);
 }
 
@@ -628,6 +662,21 @@ attr_allowed(const struct field_desc *f, const xmlAttr *a)
 }
 
 static int
+unknown_attr(struct loader *ld, const struct field_desc *f,
+    const char *name)
+{
+	const char	*first = f->attrs[0] != NULL ? f->attrs[0] : "none";
+
+	if (f->attrs[1] == NULL)
+		return (fail(ld, ld->line,
+		    "%s: unknown attribute '%s'; expected %s",
+		    f->name, name, first));
+	return (fail(ld, ld->line,
+	    "%s: unknown attribute '%s'; expected %s or %s",
+	    f->name, name, first, f->attrs[1]));
+}
+
+static int
 xml_attrs(struct loader *ld, const struct field_desc *f, xmlNode *n)
 {
 	xmlAttr		*a;
@@ -638,9 +687,10 @@ xml_attrs(struct loader *ld, const struct field_desc *f, xmlNode *n)
 	for (a = n->properties; a != NULL && rc == 0; a = a->next) {
 		name = (const char *)a->name;
 		if (!attr_allowed(f, a))
-			return (fail(ld, ld->line, "%s: unknown attribute '%s'; expected %s%s%s", f->name, name, f->attrs[0] ? f->attrs[0] : "none", f->attrs[1] ? " or " : "", f->attrs[1] ? f->attrs[1] : ""));
+			return (unknown_attr(ld, f, name));
 		if ((raw = xmlNodeGetContent((xmlNode *)a)) == NULL)
-			return (fail(ld, ld->line, "%s: out of memory", f->name));
+			return (fail(ld, ld->line,
+			    "%s: out of memory", f->name));
 		rc = f->attr(ld, name, trim((char *)raw));
 		xmlFree(raw);
 	}
@@ -657,14 +707,17 @@ xml_text(struct loader *ld, const struct field_desc *f, xmlNode *n)
 
 	for (c = n->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
-			return (fail(ld, node_line(c), "%s: expected text only, got element <%s>", f->name, (const char *)c->name));
+			return (fail(ld, node_line(c),
+			    "%s: expected text only, got element <%s>",
+			    f->name, (const char *)c->name));
 	if ((raw = xmlNodeGetContent(n)) == NULL)
 		return (fail(ld, ld->line, "%s: out of memory", f->name));
 	v = trim((char *)raw);
 	if (f->text != NULL)
 		rc = f->text(ld, v);
 	else if (*v != '\0')
-		rc = fail(ld, ld->line, "%s: expected an empty element, got '%s'", f->name, v);
+		rc = fail(ld, ld->line,
+		    "%s: expected an empty element, got '%s'", f->name, v);
 	else
 		rc = 0;
 	xmlFree(raw);
@@ -679,11 +732,16 @@ xml_element(struct loader *ld, xmlNode *n)
 
 	ld->line = node_line(n);
 	if (n->ns != NULL)
-		return (fail(ld, ld->line, "%s: expected an element without namespace", name));
+		return (fail(ld, ld->line,
+		    "%s: expected an element without namespace", name));
 	if ((id = find_field(name, F_COUNT)) == -1)
-		return (fail(ld, ld->line, "%s: unknown element; expected one of " ELEMENT_LIST, name));
+		return (fail(ld, ld->line,
+		    "%s: unknown element; expected one of " ELEMENT_LIST,
+		    name));
 	if (ld->lines[id] != 0)
-		return (fail(ld, ld->line, "%s: expected once, already given at line %d", name, ld->lines[id]));
+		return (fail(ld, ld->line,
+		    "%s: expected once, already given at line %d",
+		    name, ld->lines[id]));
 	ld->lines[id] = ld->line;
 	if (xml_attrs(ld, &fields[id], n) == -1)
 		return (-1);
@@ -714,7 +772,8 @@ xml_stray_text(struct loader *ld, xmlNode *n)
 	xmlFree(raw);
 	if (n->type == XML_TEXT_NODE && line > 0 && line < INT_MAX)
 		ld->line = (int)line;
-	return (fail(ld, ld->line, "failover: expected only elements, got text"));
+	return (fail(ld, ld->line,
+	    "failover: expected only elements, got text"));
 }
 
 static int
@@ -730,7 +789,8 @@ xml_child(struct loader *ld, xmlNode *n)
 	case XML_CDATA_SECTION_NODE:
 		return (xml_stray_text(ld, n));
 	default:
-		return (fail(ld, node_line(n), "failover: expected only elements, got other content"));
+		return (fail(ld, node_line(n),
+		    "failover: expected only elements, got other content"));
 	}
 }
 
@@ -742,15 +802,23 @@ xml_root(struct loader *ld, xmlNode *root)
 	int	 rc;
 
 	ld->line = node_line(root);
-	if (root->ns != NULL || strcmp((const char *)root->name, "failover"))
-		return (fail(ld, ld->line, "%s: expected the root element <failover version=\"1\"> without namespace", (const char *)root->name));
+	if (root->ns != NULL ||
+	    strcmp((const char *)root->name, "failover") != 0)
+		return (fail(ld, ld->line,
+		    "%s: expected the root element <failover version=\"1\"> without namespace",
+		    (const char *)root->name));
 	for (a = root->properties; a != NULL; a = a->next)
-		if (a->ns != NULL || strcmp((const char *)a->name, "version"))
-			return (fail(ld, ld->line, "failover: unknown attribute '%s'; expected version", (const char *)a->name));
+		if (a->ns != NULL ||
+		    strcmp((const char *)a->name, "version") != 0)
+			return (fail(ld, ld->line,
+			    "failover: unknown attribute '%s'; expected version",
+			    (const char *)a->name));
 	if ((version = xmlGetNoNsProp(root, (const xmlChar *)"version")) == NULL)
-		return (fail(ld, ld->line, "failover: expected attribute version=\"1\""));
+		return (fail(ld, ld->line,
+		    "failover: expected attribute version=\"1\""));
 	rc = strcmp(trim((char *)version), "1") == 0 ? 0 :
-	    fail(ld, ld->line, "failover: expected version \"1\", got '%s'", (char *)version);
+	    fail(ld, ld->line,
+	    "failover: expected version \"1\", got '%s'", (char *)version);
 	xmlFree(version);
 	return (rc);
 }
@@ -769,7 +837,9 @@ xml_read(struct loader *ld, xmlNode *root)
 			return (-1);
 	for (id = 0; id < F_COUNT; id++)
 		if (fields[id].required && ld->lines[id] == 0)
-			return (fail(ld, root_line, "%s: missing; <failover> needs ismaster, aliasip, otherip and failtime", fields[id].name));
+			return (fail(ld, root_line,
+			    "%s: missing; <failover> needs ismaster, aliasip, otherip and failtime",
+			    fields[id].name));
 	return (0);
 }
 
@@ -878,11 +948,11 @@ xml_validate(xmlDoc *doc, const char *schema, struct xml_catch *c)
 	rc = xmlRelaxNGValidateDoc(vctx, doc) == 0 ? 1 : 0;
 	xmlRelaxNGFreeValidCtxt(vctx);
 done:
-	if (rc == -1 && !c->caught) {
+	if (rc != 1 && !c->caught) {
 		c->caught = 1;
-		snprintf(c->err->file, sizeof(c->err->file), "%s", schema);
+		snprintf(c->err->file, sizeof(c->err->file), "%s", c->file);
 		c->err->line = 0;
-		snprintf(c->err->msg, sizeof(c->err->msg), "cannot use the schema");
+		snprintf(c->err->msg, sizeof(c->err->msg), "%s", c->what);
 	}
 	xmlRelaxNGFree(rng);
 	return (rc);
@@ -899,7 +969,7 @@ xml_load(struct loader *ld, const char *text, size_t len,
     const char *schema)
 {
 	struct xml_saved	 saved;
-	struct xml_catch	 c = { ld->err, ld->err->file, NULL, 0 };
+	struct xml_catch	 c = { ld->err, ld->file, NULL, 0 };
 	struct conf_error	 verdict;
 	xmlDoc			*doc;
 	int			 valid, rc = -1;
@@ -935,7 +1005,9 @@ same_addr(struct loader *ld, enum field id, struct in_addr a,
 	if (a.s_addr != other.s_addr)
 		return (0);
 	inet_ntop(AF_INET, &a, text, sizeof(text));
-	return (fail(ld, ld->lines[id], "%s: expected an address other than %s's, got '%s'", fields[id].name, fields[other_id].name, text));
+	return (fail(ld, ld->lines[id],
+	    "%s: expected an address other than %s's, got '%s'",
+	    fields[id].name, fields[other_id].name, text));
 }
 
 static int
@@ -968,7 +1040,9 @@ check_alias_host(struct loader *ld)
 	if (host != 0 && host != host_mask)
 		return (0);
 	what = host == 0 ? "network" : "broadcast";
-	return (fail(ld, ld->lines[F_ALIASIP], "aliasip: expected a host address, got the %s address of its /%d", what, c->alias_prefix));
+	return (fail(ld, ld->lines[F_ALIASIP],
+	    "aliasip: expected a host address, got the %s address of its /%d",
+	    what, c->alias_prefix));
 }
 
 static int
@@ -985,7 +1059,9 @@ check_interval(struct loader *ld)
 		return (0);
 	format_seconds(c->failtime_ms / 2, half, sizeof(half));
 	format_seconds(c->interval_ms, got, sizeof(got));
-	return (fail(ld, ld->lines[F_INTERVAL], "interval: expected seconds between 0.005 and %s (half of failtime), got '%s'", half, got));
+	return (fail(ld, ld->lines[F_INTERVAL],
+	    "interval: expected seconds between 0.005 and %s (half of failtime), got '%s'",
+	    half, got));
 }
 
 /*
@@ -1003,17 +1079,29 @@ check_script(struct loader *ld, enum field id, const char *path)
 	snprintf(label, sizeof(label), "%s%s", fields[id].name,
 	    line == 0 ? " (default)" : "");
 	if (stat(path, &st) == -1)
-		return (fail(ld, line, "%s: expected an existing file, got '%s': %s", label, path, strerror(errno)));
+		return (fail(ld, line,
+		    "%s: expected an existing file, got '%s': %s",
+		    label, path, strerror(errno)));
 	mode = st.st_mode & 07777;
 	if (!S_ISREG(st.st_mode))
-		return (fail(ld, line, "%s: expected a regular file, got '%s'", label, path));
+		return (fail(ld, line,
+		    "%s: expected a regular file, got '%s'", label, path));
 	if (!(st.st_mode & S_IXUSR))
-		return (fail(ld, line, "%s: expected a file its owner may execute, got '%s' with mode %04o", label, path, mode));
+		return (fail(ld, line,
+		    "%s: expected a file its owner may execute, got '%s' with mode %04o",
+		    label, path, mode));
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return (fail(ld, line, "%s: expected a file owned by root or uid %u, got '%s' owned by uid %u", label, (unsigned int)geteuid(), path, (unsigned int)st.st_uid));
+		return (fail(ld, line,
+		    "%s: expected a file owned by root or uid %u, got '%s' owned by uid %u",
+		    label, (unsigned int)geteuid(), path, (unsigned int)st.st_uid));
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return (fail(ld, line, "%s: expected a file only its owner may write, got '%s' with mode %04o", label, path, mode));
-	/* XXX: the directories above the script are not checked, so a writable parent still lets someone swap it. */
+		return (fail(ld, line,
+		    "%s: expected a file only its owner may write, got '%s' with mode %04o",
+		    label, path, mode));
+	/*
+	 * XXX: the directories above the script are not checked, so one
+	 * that others may write still lets them replace the script.
+	 */
 	return (0);
 }
 
@@ -1045,6 +1133,7 @@ conf_load(const char *path, const char *schema, struct config *conf,
 		return (-1);
 	}
 	ld->err = err;
+	ld->file = path;
 	if (loader_init(ld, path) == -1 ||
 	    read_file(ld, path, &text, &len) == -1)
 		goto free_loader;

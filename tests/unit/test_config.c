@@ -1,4 +1,3 @@
-/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Tests of the configuration reader with the real libxml2, the real
  * schema and real files: every fixture is copied into a fresh directory
