@@ -38,7 +38,7 @@ struct child_args {
 	char *const	*argv;
 	char *const	*envp;
 	int		 out_w;		/* becomes stdout and stderr */
-	int		 err_w;		/* exec errno goes here; close-on-exec */
+	int		 err_w;		/* exec errno goes back here */
 	long		 open_max;	/* close_range() fallback bound */
 	sigset_t	 empty;
 };
@@ -81,9 +81,10 @@ close_output(struct script *s)
  * Signals go to the whole group so that a child the script started (a
  * pipeline, a backgrounded helper) is stopped with it.  If the group does
  * not exist, because neither setpgid() took effect, fall back to the pid.
+ * Only for a script not yet reaped: its pid must still be ours.
  */
 static void
-kill_group(pid_t pid, int sig)
+signal_script(pid_t pid, int sig)
 {
 	if (kill(-pid, sig) == -1 && errno == ESRCH)
 		kill(pid, sig);
@@ -441,42 +442,61 @@ fill_result(const struct script *s, int st, struct script_result *res)
 }
 
 /*
- * The script is gone.  Its group may not be: a helper it backgrounded
- * could hold the output pipe open forever, so the group is killed now.
- * The pid cannot have been reused yet, as the group still holds it.
- * The pipe stays open for the last script_read_output().
+ * Whether the script has ended, without reaping it.  Until it is reaped
+ * its zombie keeps the pid, and so the group id, from being handed out
+ * again: what is left in the group can still be killed safely.  ECHILD,
+ * someone else reaped it, counts as ended.
  */
-static void
-finish(struct script *s, int st, struct script_result *res)
+static int
+has_ended(pid_t pid)
 {
-	fill_result(s, st, res);
-	kill_group(s->pid, SIGKILL);
-	s->pid = 0;
-	s->term_sent = SENT_NONE;
+	siginfo_t info;
+	int	 r;
+
+	memset(&info, 0, sizeof(info));
+	do {
+		r = waitid(P_PID, (id_t)pid, &info,
+		    WEXITED | WNOHANG | WNOWAIT);
+	} while (r == -1 && errno == EINTR);
+	return r == -1 || info.si_pid != 0;
 }
 
-/* Returns 1 when reaped, 0 while it runs. */
+/*
+ * Kills what the ended script left in its group, then reaps it.  A helper
+ * it backgrounded could otherwise hold the output pipe open forever.
+ * Returns 0 with the wait status in ST, or -1 when it was reaped
+ * elsewhere (SIGCHLD set to SIG_IGN, or a waitpid(-1) in the caller).
+ */
+static int
+reap_ended(pid_t pid, int *st)
+{
+	pid_t	 r;
+
+	kill(-pid, SIGKILL);
+	do {
+		r = waitpid(pid, st, WNOHANG);
+	} while (r == -1 && errno == EINTR);
+	return r == pid ? 0 : -1;
+}
+
+/* Returns 1 when the script was reaped, with RES filled; 0 while it runs. */
 static int
 reap(struct script *s, struct script_result *res)
 {
-	pid_t	 r;
 	int	 st;
 
-	do {
-		r = waitpid(s->pid, &st, WNOHANG);
-	} while (r == -1 && errno == EINTR);
-	if (r == 0)
+	if (!has_ended(s->pid))
 		return 0;
-	if (r == -1) {
-		/*
-		 * ECHILD: someone reaped it behind our back (SIGCHLD set to
-		 * SIG_IGN, or a waitpid(-1) elsewhere).  The status is lost.
-		 */
-		finish(s, 0, res);
+	if (reap_ended(s->pid, &st) == 0)
+		fill_result(s, st, res);
+	else {
+		fill_result(s, 0, res);
 		res->status = -1;
-		return 1;
 	}
-	finish(s, st, res);
+
+	/* The pipe stays open for the last script_read_output(). */
+	s->pid = 0;
+	s->term_sent = SENT_NONE;
 	return 1;
 }
 
@@ -489,11 +509,11 @@ script_poll(struct script *s, int64_t now_ms, struct script_result *res)
 		return 1;
 
 	if (s->term_sent == SENT_NONE && now_ms >= s->deadline_ms) {
-		kill_group(s->pid, SIGTERM);
+		signal_script(s->pid, SIGTERM);
 		s->term_sent = SENT_TERM;
 	}
 	if (s->term_sent != SENT_NONE && now_ms >= s->kill_ms) {
-		kill_group(s->pid, SIGKILL);
+		signal_script(s->pid, SIGKILL);
 		s->term_sent = SENT_KILL;
 		/*
 		 * Ask to be called again in case the SIGCHLD that should
@@ -504,38 +524,38 @@ script_poll(struct script *s, int64_t now_ms, struct script_result *res)
 	return 0;
 }
 
-/* Returns 1 once PID is reaped, polling for at most MS milliseconds. */
+/* Returns 1 once PID has ended, polling for at most MS milliseconds. */
 static int
-wait_bounded(pid_t pid, int ms)
+wait_ended(pid_t pid, int ms)
 {
 	struct timespec step = { 0, ABORT_STEP_MS * 1000000L };
-	pid_t	 r;
-	int	 i, st;
+	int	 i;
 
-	for (i = 0; i <= ms / ABORT_STEP_MS; i++) {
-		r = waitpid(pid, &st, WNOHANG);
-		if (r == pid || (r == -1 && errno == ECHILD))
+	for (i = 0; i < ms / ABORT_STEP_MS; i++) {
+		if (has_ended(pid))
 			return 1;
-		if (r == 0)
-			nanosleep(&step, NULL);	/* EINTR only shortens it */
+		nanosleep(&step, NULL);	/* EINTR only shortens it */
 	}
-	return 0;
+	return has_ended(pid);
 }
 
 void
 script_abort(struct script *s)
 {
+	int	 st;
+
 	if (s->pid != 0) {
-		kill_group(s->pid, SIGTERM);
-		if (!wait_bounded(s->pid, SCRIPT_GRACE_MS - ABORT_KILL_MS)) {
-			kill_group(s->pid, SIGKILL);
-			/*
-			 * XXX: a script stuck in the kernel (D state) is left
-			 * a zombie if it outlives this wait; harmless at exit.
-			 */
-			wait_bounded(s->pid, ABORT_KILL_MS);
+		signal_script(s->pid, SIGTERM);
+		if (!wait_ended(s->pid, SCRIPT_GRACE_MS - ABORT_KILL_MS)) {
+			signal_script(s->pid, SIGKILL);
+			wait_ended(s->pid, ABORT_KILL_MS);
 		}
-		kill_group(s->pid, SIGKILL);
+		/*
+		 * XXX: a script stuck in the kernel (D state) past SIGKILL is
+		 * neither reaped nor waited for; it stays a zombie of ours.
+		 */
+		if (has_ended(s->pid))
+			reap_ended(s->pid, &st);
 	}
 	close_output(s);
 	s->pid = 0;
