@@ -25,6 +25,7 @@
 
 #define FSM_BACKOFF_MIN_MS	1000
 #define FSM_BACKOFF_MAX_MS	60000
+#define FSM_HANDBACK_TRIES	3	/* see step_fault() */
 
 enum holder { HOLDER_NOBODY, HOLDER_ME, HOLDER_PEER };
 
@@ -260,10 +261,10 @@ step_active(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 }
 
 /*
- * FAULT retries with backoff, but a node whose add failed does not take
- * the address back from a peer that serves it: that would move a working
- * address to a node that just failed.  The operator's "failoverctl auto"
- * ends the wait.
+ * FAULT retries with backoff.  A node whose add failed while the peer
+ * took over asks for the address back only a few times: each try moves a
+ * working address to a node that just failed, so after FSM_HANDBACK_TRIES
+ * it waits for the operator's "failoverctl auto" instead of flapping.
  */
 static void
 step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
@@ -280,11 +281,25 @@ step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 			release(f, v, r);
 		return;
 	}
-	if (h == HOLDER_ME && !peer_serves(v)) {
+	if (h != HOLDER_ME) {
+		f->retry_ms = v->now_ms + FSM_BACKOFF_MAX_MS;
+		return;
+	}
+	if (!peer_serves(v)) {
 		take(f, v, r);
 		return;
 	}
-	f->retry_ms = v->now_ms + FSM_BACKOFF_MAX_MS;
+	if (f->failures >= FSM_HANDBACK_TRIES) {
+		f->retry_ms = INT64_MAX;
+		snprintf(f->reason, sizeof(f->reason), "%u failed tries; the "
+		    "peer keeps the address until 'failoverctl auto'",
+		    f->failures);
+		r->stuck = 1;
+		return;
+	}
+	snprintf(f->reason, sizeof(f->reason), "retrying after %u failed "
+	    "tries: asking the peer to hand the address back", f->failures);
+	enter(f, FSM_STANDBY, v->now_ms, r);
 }
 
 static void
@@ -405,7 +420,12 @@ fsm_flags(const struct fsm *f)
 		flags |= HB_F_MASTER;
 	if (f->holds || f->state == FSM_TAKING)
 		flags |= HB_F_HOLDS;
-	if (f->state != FSM_INIT && f->state != FSM_FAULT)
+	/*
+	 * Not while releasing either: a node that removes a leftover after
+	 * a restart must not make the peer release at the same time.
+	 */
+	if (f->state == FSM_STANDBY || f->state == FSM_TAKING ||
+	    f->state == FSM_ACTIVE)
 		flags |= HB_F_READY;
 	if (f->override == FSM_OVR_HOLD)
 		flags |= HB_F_WANTS;

@@ -74,6 +74,7 @@ struct fsm_result {
 	int		changed;	/* OLD -> NEW, see fsm.reason */
 	enum fsm_state	old, new;
 	int		conflict;	/* both claim the address: warn loudly */
+	int		stuck;		/* FAULT gave up retrying: tell it */
 };
 
 /*

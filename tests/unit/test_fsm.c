@@ -294,25 +294,39 @@ failed_add_faults_and_backs_off(void **unused)
 }
 
 static void
-fault_does_not_take_back_from_a_serving_peer(void **unused)
+fault_asks_for_handback_a_few_times_then_waits(void **unused)
 {
 	struct fsm		f;
 	struct fsm_result	r;
 	struct fsm_view		v;
+	int64_t			t = 3000;
+	int			i;
 
 	(void)unused;
 	fsm_init(&f, 1, 1, 0, FAILTIME, 0);
 	v = view_at(FAILTIME);
 	fsm_step(&f, &v, &r);
-	fsm_script_done(&f, FSM_A_ADD, 0, 0, 3000, &r);
-
-	v = view_peer(5000, HB_F_READY | HB_F_HOLDS, 0);
-	fsm_step(&f, &v, &r);
+	for (i = 1; i <= 3; i++) {
+		fsm_script_done(&f, FSM_A_ADD, 0, 0, t, &r);
+		assert_int_equal(f.state, FSM_FAULT);
+		t = fsm_deadline(&f);
+		v = view_peer(t, HB_F_READY | HB_F_HOLDS, 0);
+		fsm_step(&f, &v, &r);
+		if (i == 3)
+			break;
+		assert_int_equal(f.state, FSM_STANDBY);	/* ready again */
+		assert_true(fsm_flags(&f) & HB_F_READY);
+		v = view_peer(t + 10, HB_F_READY, 0);	/* peer released */
+		fsm_step(&f, &v, &r);
+		assert_int_equal(r.action, FSM_A_ADD);
+	}
 	assert_int_equal(f.state, FSM_FAULT);
-	assert_int_equal(r.action, FSM_A_NONE);
+	assert_true(r.stuck);
+	assert_int_equal(fsm_deadline(&f), INT64_MAX);
+	assert_false(fsm_flags(&f) & HB_F_READY);
 
 	fsm_set_override(&f, FSM_OVR_NONE);	/* "failoverctl auto" */
-	v = view_peer(5100, HB_F_READY, 0);
+	v = view_peer(t + 100, HB_F_READY, 0);
 	fsm_step(&f, &v, &r);
 	assert_int_equal(r.action, FSM_A_ADD);
 }
@@ -602,7 +616,8 @@ main(void)
 		cmocka_unit_test(
 		    healed_partition_keeps_effective_master_and_reannounces),
 		cmocka_unit_test(failed_add_faults_and_backs_off),
-		cmocka_unit_test(fault_does_not_take_back_from_a_serving_peer),
+		cmocka_unit_test(
+		    fault_asks_for_handback_a_few_times_then_waits),
 		cmocka_unit_test(failed_remove_keeps_the_address_counted),
 		cmocka_unit_test(operator_hold_on_slave_makes_master_release),
 		cmocka_unit_test(operator_release_on_master_lets_slave_take),
