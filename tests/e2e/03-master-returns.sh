@@ -26,13 +26,17 @@ sampler_stop
 t_done=$(now_ms)
 
 a_rm=$(script_time a remove "$restart")
+a_rm_done=$(script_time a remove-done "$restart")
 b_rm=$(script_time b remove "$restart")
+b_rm_done=$(script_time b remove-done "$restart")
 a_add=$(script_time a add "$restart")
 assert "restarted a ran its remove script (the leftover)" test -n "$a_rm"
 assert "b ran its remove script" test -n "$b_rm"
 assert "restarted a ran its add script" test -n "$a_add"
-assert "order: a removes its leftover before b releases" before "$a_rm" "$b_rm"
-assert "order: b releases before a adds" before "$b_rm" "$a_add"
+say "scripts: a remove $a_rm..$a_rm_done, b remove $b_rm..$b_rm_done, a add $a_add"
+assert "order: a removed its leftover before b began to release" \
+    before "$a_rm_done" "$b_rm"
+assert "order: b released before a began to add" before "$b_rm_done" "$a_add"
 gone=$(sampler_first_time a 0 "$restart")
 assert "the sampler saw a without the address" test -n "$gone"
 assert_no_overlap "$gone"

@@ -31,7 +31,7 @@ assert "b ran its remove script" test -n "$(script_time b remove "$up")"
 a_add=$(script_time a add "$up")
 if [ -n "$a_add" ]; then
 	assert "b released before a added again" \
-	    before "$(script_time b remove "$up")" "$a_add"
+	    before "$(script_time b remove-done "$up")" "$a_add"
 else
 	say "a kept its address through the outage (no new add)"
 fi

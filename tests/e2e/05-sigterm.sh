@@ -26,7 +26,7 @@ dt=$(($(now_ms) - t0))
 assert "b took over well before a's failtime of 5s (fast handover)" \
     test "$dt" -lt 4000
 assert "order: a released before b added" \
-    before "$(script_time a remove "$since")" "$(script_time b add "$since")"
+    before "$(script_time a remove-done "$since")" "$(script_time b add "$since")"
 assert_no_overlap "$since"
 assert "the client reaches b" wait_for "client_reaches b" 3
 assert "the client has b's MAC" test "$(client_mac)" = b

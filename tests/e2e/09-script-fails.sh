@@ -1,8 +1,9 @@
 #!/bin/bash
 # 09-script-fails: a's add script exits 1.  a goes to state fault,
 # counts the failure, does not claim the address, and yields: b takes
-# over.  When the script works again, a's retry succeeds and the address
-# comes back to the master, b releasing first.
+# over.  When the script works again and the operator clears the fault
+# ("failoverctl auto"), the address comes back to the master, b
+# releasing first.
 # shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -21,11 +22,18 @@ assert "the client reaches b" wait_for "client_reaches b" 3
 show_status a
 show_status b
 
-since=$(now_ms)000
+# The script works again.  By design (ha/fsm.c, step_fault) a node whose
+# add failed does not take the address back from a peer that serves it
+# until the operator says "failoverctl auto".
 rm -f "$E2E_TMP/a/add.mode"
-assert "a recovers and is the only holder" wait_for "holder_is a" 60
+sleep 2.5
+assert "a leaves the working address with b" holder_is b
+assert "a stays in fault" status_is state a fault
+since=$(now_ms)000
+assert "failoverctl auto on a is accepted" ctlq a auto
+assert "a recovers and is the only holder" wait_for "holder_is a" 15
 assert "order: b released before a added" \
-    before "$(script_time b remove "$since")" "$(script_time a add "$since")"
-assert "a is active" test "$(status state a)" = active
+    before "$(script_time b remove-done "$since")" "$(script_time a add "$since")"
+assert "a is active" status_is state a active
 assert "the client reaches a" wait_for "client_reaches a" 3
-say "figures: a retried its add script $(script_count a add) times in all"
+say "figures: a ran its add script $(script_count a add) times in all"

@@ -71,7 +71,7 @@ assert "a holds the address" wait_for "holder_is a" 10
 assert "b hears a" wait_for "status_is peer b alive" 5
 
 cap=$E2E_TMP/a-heartbeats.pcap
-nsx sw tcpdump -i pa -U -Z root -w "$cap" \
+ip netns exec "${E2E_NS}sw" tcpdump -i pa -U -Z root -w "$cap" \
     "udp and src host ${E2E_IP[a]} and dst port $E2E_HBPORT" \
     2>"$E2E_TMP/tcpdump.log" &
 dump=$!
@@ -89,7 +89,7 @@ sender0=$(status rej_sender b)
 recv0=$(status hb_received b)
 kill_node a
 t0=$(now_ms)
-nsx a python3 "$E2E_TMP/replay.py" "$cap" "${E2E_IP[a]}" "${E2E_IP[a]}" \
+ip netns exec "${E2E_NS}a" python3 "$E2E_TMP/replay.py" "$cap" "${E2E_IP[a]}" "${E2E_IP[a]}" \
     "${E2E_IP[b]}" "$E2E_HBPORT" 0.05 6 120 >"$E2E_TMP/replay-a.log" 2>&1 &
 replayer=$!
 E2E_HELPERS+=("$replayer")

@@ -17,7 +17,8 @@
 #
 # Environment: E2E_BUILDDIR (where failoverd and failoverctl were built,
 # default $srcdir/build), FAILOVERD and FAILOVERCTL (override the
-# binaries), E2E_KEEP=1 (keep the temporary directory), E2E_VERBOSE=1
+# binaries), E2E_ADD_SCRIPT and E2E_REMOVE_SCRIPT (the scripts that the
+# wrappers run, default the shipped conf/failover_*.sh), E2E_KEEP=1 (keep the temporary directory), E2E_VERBOSE=1
 # (print the daemons' logs even when the test passes), E2E_DEBUG=1 (run
 # failoverd with -v).
 
@@ -27,6 +28,8 @@ E2E_BUILDDIR=${E2E_BUILDDIR:-$E2E_SRCDIR/build}
 FAILOVERD=${FAILOVERD:-$E2E_BUILDDIR/failoverd}
 FAILOVERCTL=${FAILOVERCTL:-$E2E_BUILDDIR/failoverctl}
 E2E_SCHEMA=${E2E_SCHEMA:-$E2E_SRCDIR/conf/failover.rng}
+E2E_ADD_SCRIPT=${E2E_ADD_SCRIPT:-$E2E_SRCDIR/conf/failover_add.sh}
+E2E_REMOVE_SCRIPT=${E2E_REMOVE_SCRIPT:-$E2E_SRCDIR/conf/failover_remove.sh}
 
 E2E_NAME=$(basename "$0" .sh)
 E2E_NS="ipfe-$$-$(printf '%04x' $((RANDOM % 65536)))-"
@@ -191,7 +194,10 @@ holder_is() {
 # with the node's name and closes.
 start_responder() {
 	local node=$1
-	nsx "$node" socat -T2 "TCP-LISTEN:$E2E_PORT,fork,reuseaddr" \
+	# Not through nsx: a function run with & is a subshell, and $! would
+	# be the subshell's PID instead of socat's.
+	ip netns exec "${E2E_NS}$node" socat -T2 \
+	    "TCP-LISTEN:$E2E_PORT,fork,reuseaddr" \
 	    "SYSTEM:echo $node" >>"$E2E_TMP/responder-$node.log" 2>&1 &
 	E2E_HELPERS+=("$!")
 }
@@ -338,10 +344,11 @@ make_key() {
 	    tr -d ' \n' >"$1")
 }
 
-# The wrapper scripts log "EPOCH add|remove IP" to NODE/scripts.log, then
-# do what NODE/add.mode (or remove.mode) says: nothing special (run the
-# shipped script), "fail" (exit 1 without it) or "hang" (sleep, recording
-# the sleeper's PID in NODE/hang.pid, and never run it).
+# The wrapper scripts log "EPOCH add|remove IP pid=PID" to
+# NODE/scripts.log, then do what NODE/add.mode (or remove.mode) says:
+# nothing special (run the shipped script, then log "EPOCH add-done IP
+# status=N"), "fail" (exit 1 without it) or "hang" (sleep, recording the
+# sleeper's PID in NODE/hang.pid, and never run it).
 write_wrapper() {
 	local node=$1 what=$2 dir=$E2E_TMP/$1
 	cat >"$dir/$what.sh" <<EOF
@@ -361,7 +368,10 @@ hang)
 	echo "\${EPOCHREALTIME} $what \$1 hang not killed" >>"$dir/scripts.log"
 	exit 0 ;;
 esac
-exec "$dir/shipped_$what.sh" "\$@"
+rc=0
+"$dir/shipped_$what.sh" "\$@" || rc=\$?
+echo "\${EPOCHREALTIME} $what-done \$1 status=\$rc" >>"$dir/scripts.log"
+exit \$rc
 EOF
 	chmod 0755 "$dir/$what.sh"
 }
@@ -369,10 +379,8 @@ EOF
 node_setup() {
 	local node=$1 dir=$E2E_TMP/$1
 	mkdir -m 0700 "$dir" "$dir/state"
-	install -m 0755 "$E2E_SRCDIR/conf/failover_add.sh" \
-	    "$dir/shipped_add.sh"
-	install -m 0755 "$E2E_SRCDIR/conf/failover_remove.sh" \
-	    "$dir/shipped_remove.sh"
+	install -m 0755 "$E2E_ADD_SCRIPT" "$dir/shipped_add.sh"
+	install -m 0755 "$E2E_REMOVE_SCRIPT" "$dir/shipped_remove.sh"
 	write_wrapper "$node" add
 	write_wrapper "$node" remove
 	: >"$dir/scripts.log"
@@ -431,6 +439,11 @@ ctl() {
 	timeout 10 "$FAILOVERCTL" -s "$E2E_TMP/$node/ctl.sock" "$@"
 }
 
+# ctlq NODE COMMAND...: failoverctl without its reply on stdout.
+ctlq() {
+	ctl "$@" >/dev/null
+}
+
 # status KEY NODE: one value of "failoverctl status -m", or nothing.
 status() {
 	ctl "$2" status -m 2>/dev/null |
@@ -473,7 +486,7 @@ reap_node() {
 	E2E_RC=0
 	wait_for "! kill -0 $pid 2>/dev/null" "$timeout_s" ||
 	    fail "failoverd on $node (pid $pid) did not exit in ${timeout_s}s"
-	wait "$pid" 2>/dev/null || E2E_RC=$?
+	{ wait "$pid"; } 2>/dev/null || E2E_RC=$?
 	unset "E2E_PID[$node]"
 }
 
@@ -493,14 +506,20 @@ stop_node() {
 kill_node() {
 	local node=$1
 	node_running "$node" || fail "kill_node $node: not running"
-	kill -KILL "${E2E_PID[$node]}"
-	reap_node "$node" 5
+	# Bash reports a job killed by a signal on stderr when it reaps it;
+	# reaping it here, silenced, keeps that noise out of the output.
+	{
+		kill -KILL "${E2E_PID[$node]}"
+		wait "${E2E_PID[$node]}" || true
+	} 2>/dev/null
+	unset "E2E_PID[$node]"
 	echo "=== $(date '+%T.%N') killed (SIGKILL)" >>"$E2E_TMP/$node/daemon.log"
 	say "killed failoverd on $node (SIGKILL)"
 }
 
-# The epoch_us of the first line of NODE's scripts.log matching WHAT
-# ("add" or "remove") after SINCE_US, or nothing.
+# The epoch_us of the first line of NODE's scripts.log for WHAT ("add",
+# "remove", or "add-done", "remove-done" when the shipped script ended)
+# after SINCE_US, or nothing.
 script_time() {
 	awk -v w="$2" -v since="${3:-0}" '
 	{ t = $1; sub(/\./, "", t) }
@@ -620,6 +639,8 @@ e2e_require() {
 	[ -x "$FAILOVERD" ] || skip "no failoverd at $FAILOVERD (set E2E_BUILDDIR)"
 	[ -x "$FAILOVERCTL" ] || skip "no failoverctl at $FAILOVERCTL"
 	[ -s "$E2E_SCHEMA" ] || skip "no schema at $E2E_SCHEMA"
+	[ -s "$E2E_ADD_SCRIPT" ] || fail "the add script $E2E_ADD_SCRIPT is empty"
+	[ -s "$E2E_REMOVE_SCRIPT" ] || fail "the remove script $E2E_REMOVE_SCRIPT is empty"
 }
 
 # e2e_setup [--no-daemon]: the network, the responders and, unless told,
