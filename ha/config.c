@@ -309,6 +309,7 @@ set_addr(struct loader *ld, const char *name, const char *v,
 {
 	uint32_t	a;
 
+	/* inet_pton() takes no short forms ("10.1") and no leading zeros. */
 	if (inet_pton(AF_INET, v, out) != 1)
 		return (fail(ld, ld->line,
 		    "%s: expected a dotted IPv4 address, got '%s'", name, v));
@@ -435,6 +436,7 @@ set_control(struct loader *ld, const char *name, const char *v)
 {
 	struct sockaddr_un	sun;
 
+	/* An empty group is the default: only root may change state. */
 	if (strcmp(name, "group") == 0) {
 		if (strlen(v) >= sizeof(ld->conf.ctl_group))
 			return (fail(ld, ld->line,
@@ -511,6 +513,8 @@ read_file(struct loader *ld, const char *path, char **text, size_t *len)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return (fail(ld, 0, "cannot open: %s", strerror(errno)));
+
+	/* A FIFO or a device could block the reload, or never end. */
 	if (fstat(fd, &st) == -1) {
 		fail(ld, 0, "cannot stat: %s", strerror(errno));
 		goto close_fd;
@@ -523,6 +527,7 @@ read_file(struct loader *ld, const char *path, char **text, size_t *len)
 		fail(ld, 0, "cannot read: %s", strerror(errno));
 		goto close_fd;
 	}
+
 	*len = 0;
 	while (*len <= CONF_FILE_MAX) {
 		n = read(fd, buf + *len, CONF_FILE_MAX + 1 - *len);
@@ -592,6 +597,7 @@ legacy_line(struct loader *ld, char *line)
 	key = trim(line);
 	if (*key == '\0' || *key == '#')
 		return (0);
+
 	value = key + strcspn(key, " \t");
 	if (*value != '\0')
 		*value++ = '\0';
@@ -624,6 +630,7 @@ legacy_load(struct loader *ld, char *text, size_t len)
 	ld->conf.legacy = 1;
 	if (strlen(text) != len)
 		return (fail(ld, 0, "expected text, got a NUL byte"));
+
 	for (line = text, ld->line = 1; line != NULL; ld->line++) {
 		next = strchr(line, '\n');
 		if (next != NULL)
@@ -632,6 +639,7 @@ legacy_load(struct loader *ld, char *text, size_t len)
 			return (-1);
 		line = next;
 	}
+
 	for (id = 0; id < LEGACY_KEYS; id++)
 		if (ld->lines[id] == 0)
 			return (fail(ld, 0,
@@ -835,6 +843,8 @@ xml_read(struct loader *ld, xmlNode *root)
 	for (n = root->children; n != NULL; n = n->next)
 		if (xml_child(ld, n) == -1)
 			return (-1);
+
+	/* Reported at <failover>, where the element should have been. */
 	for (id = 0; id < F_COUNT; id++)
 		if (fields[id].required && ld->lines[id] == 0)
 			return (fail(ld, root_line,
@@ -853,9 +863,11 @@ xml_catch(void *arg, xmlErrorPtr e)
 	struct xml_catch	*c = arg;
 	char			 msg[sizeof(c->err->msg)];
 
+	/* Warnings (a relative namespace URI, say) do not make it invalid. */
 	if (c->caught || e == NULL || e->level < XML_ERR_ERROR)
 		return;
 	c->caught = 1;
+
 	snprintf(c->err->file, sizeof(c->err->file), "%s",
 	    e->file != NULL ? e->file : c->file);
 	c->err->line = e->line;
@@ -873,6 +885,11 @@ xml_silent(void *arg, const char *fmt, ...)
 	(void)fmt;
 }
 
+/*
+ * libxml2 keeps these handlers per thread.  The parser and the RelaxNG
+ * loader report through them, so they are ours for the duration of a
+ * call, and whatever the program had set is put back afterwards.
+ */
 static void
 xml_quiet(struct xml_saved *s, struct xml_catch *c)
 {
@@ -892,7 +909,10 @@ xml_restore(const struct xml_saved *s)
 	xmlSetStructuredErrorFunc(s->structured_ctx, s->structured);
 }
 
-/* Entities from a DTD could pull in other files: none is allowed. */
+/*
+ * No network, and no entity substitution: a DOCTYPE could still declare
+ * entities that pull in other files, so a document with one is refused.
+ */
 static xmlDoc *
 xml_parse(struct loader *ld, struct xml_catch *c, const char *text,
     size_t len)
@@ -939,6 +959,7 @@ xml_validate(xmlDoc *doc, const char *schema, struct xml_catch *c)
 	xmlRelaxNGSetParserStructuredErrors(pctx, xml_catch, c);
 	rng = xmlRelaxNGParse(pctx);
 	xmlRelaxNGFreeParserCtxt(pctx);
+
 	if (rng == NULL || (vctx = xmlRelaxNGNewValidCtxt(rng)) == NULL)
 		goto done;
 
@@ -977,6 +998,7 @@ xml_load(struct loader *ld, const char *text, size_t len,
 	xml_quiet(&saved, &c);
 	if ((doc = xml_parse(ld, &c, text, len)) == NULL)
 		goto restore;
+
 	memset(&verdict, 0, sizeof(verdict));
 	c.err = &verdict;
 	c.caught = 0;
@@ -984,6 +1006,7 @@ xml_load(struct loader *ld, const char *text, size_t len,
 		*ld->err = verdict;
 		goto free_doc;
 	}
+
 	rc = xml_read(ld, xmlDocGetRootElement(doc));
 	if (rc == 0 && valid == 0) {
 		*ld->err = verdict;
@@ -1055,6 +1078,11 @@ check_interval(struct loader *ld)
 		c->interval_ms = conf_default_interval(c->failtime_ms);
 		return (0);
 	}
+
+	/*
+	 * At least two heartbeats must fit in failtime, or a single lost
+	 * datagram would be enough to start a takeover.
+	 */
 	if ((uint64_t)c->interval_ms * 2 <= c->failtime_ms)
 		return (0);
 	format_seconds(c->failtime_ms / 2, half, sizeof(half));
@@ -1076,12 +1104,14 @@ check_script(struct loader *ld, enum field id, const char *path)
 	int		 line = ld->lines[id];
 	unsigned int	 mode;
 
+	/* A defaulted script has no line: say where its name came from. */
 	snprintf(label, sizeof(label), "%s%s", fields[id].name,
 	    line == 0 ? " (default)" : "");
 	if (stat(path, &st) == -1)
 		return (fail(ld, line,
 		    "%s: expected an existing file, got '%s': %s",
 		    label, path, strerror(errno)));
+
 	mode = st.st_mode & 07777;
 	if (!S_ISREG(st.st_mode))
 		return (fail(ld, line,
@@ -1105,6 +1135,7 @@ check_script(struct loader *ld, enum field id, const char *path)
 	return (0);
 }
 
+/* The files are looked at last, once the content is known to be good. */
 static int
 finish(struct loader *ld)
 {
@@ -1128,6 +1159,7 @@ conf_load(const char *path, const char *schema, struct config *conf,
 
 	memset(err, 0, sizeof(*err));
 	snprintf(err->file, sizeof(err->file), "%s", path);
+	/* On the heap: a struct config holds five PATH_MAX buffers. */
 	if ((ld = calloc(1, sizeof(*ld))) == NULL) {
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 		return (-1);
@@ -1145,6 +1177,8 @@ conf_load(const char *path, const char *schema, struct config *conf,
 		rc = legacy_load(ld, text, len);
 	if (rc == 0)
 		rc = finish(ld);
+
+	/* Only a configuration found good in full replaces the caller's. */
 	if (rc == 0)
 		*conf = ld->conf;
 	free(text);
@@ -1264,9 +1298,12 @@ conf_write_xml(const struct config *conf, FILE *out)
 	    NULL)) == NULL)
 		goto free_doc;
 	xmlDocSetRootElement(doc, root);
+
 	if (add_attr(root, "version", "1") == NULL ||
 	    write_network(conf, root) == -1 || write_files(conf, root) == -1)
 		goto free_doc;
+
+	/* A full disk shows only at the flush. */
 	if (xmlDocFormatDump(out, doc, 1) == -1 || fflush(out) == EOF ||
 	    ferror(out))
 		goto free_doc;

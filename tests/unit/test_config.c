@@ -277,6 +277,7 @@ expand(const char *pattern, const char *dir, char *out, size_t len)
 		    dir, at + 2);
 }
 
+/* The table's format is described at its head. */
 static size_t
 read_table(struct bad_case *rows, size_t max)
 {
@@ -317,11 +318,16 @@ check_bad(const struct bad_case *row, const char *dir)
 		    row->file, err.line, err.msg, row->line, want);
 	assert_string_equal(err.file, path);
 
+	/* What an operator sees starts with the file and, if known, line. */
 	conf_format_error(&err, text, sizeof(text));
 	snprintf(want, sizeof(want), row->line ? "%s:%d: " : "%s: ", path,
 	    row->line);
 	if (strncmp(text, want, strlen(want)) != 0)
 		fail_msg("%s: formatted as '%s'", row->file, text);
+	/*
+	 * The schema column keeps the schema honest: it must reject what it
+	 * can express, so that xmllint users get the same verdict.
+	 */
 	if (row->schema != '-' && schema_accepts(path) != (row->schema == '0'))
 		fail_msg("%s: the schema alone %s it", row->file,
 		    row->schema == '0' ? "rejects" : "accepts");
@@ -509,6 +515,7 @@ write_minimal(const char *dir, const char *name, const char *failtime,
 	write_file(dir, name, text, 0644);
 }
 
+/* Floating point would make "0.03" 29 ms; the reader must not. */
 static void
 test_seconds_are_read_exactly(void **state)
 {
@@ -588,7 +595,8 @@ test_interval_may_be_half_of_failtime_but_no_more(void **state)
 	write_minimal(t->dir, "half.xml", "0.031", "<interval>0.016</interval>\n");
 	assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
 	assert_int_equal(err.line, 6);
-	assert_non_null(strstr(err.msg, "interval: expected seconds between 0.005 and 0.015 (half of failtime), got '0.016'"));
+	assert_non_null(strstr(err.msg,
+	    "interval: expected seconds between 0.005 and 0.015 (half of failtime), got '0.016'"));
 }
 
 static void
@@ -629,14 +637,16 @@ test_defaulted_scripts_are_checked_and_named_as_defaults(void **state)
 	join(path, t->dir, "minimal.xml");
 	join(script, t->dir, "failover_add.sh");
 	assert_int_equal(unlink(script), 0);
-	snprintf(msg, sizeof(msg), "addscript (default): expected an existing file, got '%s'", script);
+	snprintf(msg, sizeof(msg),
+	    "addscript (default): expected an existing file, got '%s'", script);
 	expect_refusal(path, 0, msg);
 
 	write_file(t->dir, "failover_add.sh", SCRIPT_TEXT, 0755);
 	write_file(t->dir, "failover_remove.sh", SCRIPT_TEXT, 0775);
 	copy_fixture("good", "legacy.conf", t->dir);
 	join(path, t->dir, "legacy.conf");
-	expect_refusal(path, 0, "removescript (default): expected a file only its owner may write");
+	expect_refusal(path, 0,
+	    "removescript (default): expected a file only its owner may write");
 }
 
 static void
@@ -645,13 +655,15 @@ test_script_of_another_user_is_refused(void **state)
 	struct tmp	*t = *state;
 	char		 path[PATH_MAX], script[PATH_MAX];
 
+	/* Only root can give a file away to another user. */
 	if (geteuid() != 0)
 		skip();
 	copy_fixture("good", "minimal.xml", t->dir);
 	join(path, t->dir, "minimal.xml");
 	join(script, t->dir, "failover_remove.sh");
 	assert_int_equal(chown(script, 65534, 65534), 0);
-	expect_refusal(path, 0, "removescript (default): expected a file owned by root or uid 0, got");
+	expect_refusal(path, 0,
+	    "removescript (default): expected a file owned by root or uid 0");
 }
 
 static int
@@ -802,12 +814,24 @@ test_unusable_schema_is_named(void **state)
 	assert_string_equal(err.file, "/nonexistent/failover.rng");
 	assert_non_null(strstr(err.msg, "cannot use the schema"));
 
-	write_file(t->dir, "broken.rng", "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">\n<start>\n</grammar>\n", 0644);
+	/* Not even XML: <start> is never closed. */
+	write_file(t->dir, "broken.rng",
+	    "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">\n"
+	    "<start>\n</grammar>\n", 0644);
 	join(schema, t->dir, "broken.rng");
 	assert_int_equal(conf_load(path, schema, &conf, &err), -1);
 	assert_string_equal(err.file, schema);
-	assert_true(err.line > 0);
+	assert_int_equal(err.line, 3);
 	assert_non_null(strstr(err.msg, "cannot use the schema"));
+
+	/* XML, but no grammar: the reference leads nowhere. */
+	write_file(t->dir, "broken.rng",
+	    "<grammar xmlns=\"http://relaxng.org/ns/structure/1.0\">\n"
+	    "<start><ref name=\"nowhere\"/></start>\n</grammar>\n", 0644);
+	assert_int_equal(conf_load(path, schema, &conf, &err), -1);
+	assert_string_equal(err.file, schema);
+	assert_non_null(strstr(err.msg, "cannot use the schema: "));
+	assert_non_null(strstr(err.msg, "nowhere"));
 }
 
 static void
@@ -991,10 +1015,12 @@ test_errors_format_as_file_line_message(void **state)
 	snprintf(err.msg, sizeof(err.msg), "port: expected a number");
 	err.line = 12;
 	conf_format_error(&err, buf, sizeof(buf));
-	assert_string_equal(buf, "/etc/ipfailover/failover.xml:12: port: expected a number");
+	assert_string_equal(buf,
+	    "/etc/ipfailover/failover.xml:12: port: expected a number");
 	err.line = 0;
 	conf_format_error(&err, buf, sizeof(buf));
-	assert_string_equal(buf, "/etc/ipfailover/failover.xml: port: expected a number");
+	assert_string_equal(buf,
+	    "/etc/ipfailover/failover.xml: port: expected a number");
 	conf_format_error(&err, buf, 10);
 	assert_string_equal(buf, "/etc/ipfa");
 	err.file[0] = '\0';
