@@ -41,6 +41,7 @@
 #define CONF_TIMEOUT_MIN_MS	100
 #define CONF_TIMEOUT_MAX_MS	600000
 #define CONF_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_BIG_LINES)
+#define UTF8_BOM		"\xef\xbb\xbf"	/* some editors start files so */
 
 enum field {
 	F_ISMASTER,
@@ -566,7 +567,7 @@ looks_like_xml(const char *text)
 {
 	const char	*p = text;
 
-	if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+	if (strncmp(p, UTF8_BOM, 3) == 0)
 		p += 3;
 	for (;;) {
 		p += strspn(p, " \t\r\n");
@@ -630,6 +631,8 @@ legacy_load(struct loader *ld, char *text, size_t len)
 	ld->conf.legacy = 1;
 	if (strlen(text) != len)
 		return (fail(ld, 0, "expected text, got a NUL byte"));
+	if (strncmp(text, UTF8_BOM, 3) == 0)
+		text += 3;
 
 	for (line = text, ld->line = 1; line != NULL; ld->line++) {
 		next = strchr(line, '\n');
