@@ -389,11 +389,15 @@ probe_tick(struct node *nd, int64_t now)
 		return;
 	pr->active = 0;
 	pr->done = 1;
-	pr->foreign = pr->answered;
-	if (pr->answered)
+	if (pr->answered && (!pr->foreign || now >= pr->next_log_ms)) {
 		log_warning("%s answers ARP for %s: it will not be taken while "
 		    "someone else holds it", ether_text(pr->mac),
 		    ip_text(nd->conf.aliasip));
+		pr->next_log_ms = now + 60000;
+	} else if (!pr->answered && pr->foreign)
+		log_info("nobody else answers ARP for %s any more",
+		    ip_text(nd->conf.aliasip));
+	pr->foreign = pr->answered;
 }
 
 /* While INIT found another holder, look again every failtime. */
@@ -405,8 +409,10 @@ probe_again(struct node *nd, int64_t now)
 	if (!nd->fsm.foreign_block || pr->active ||
 	    now < pr->end_ms + nd->fsm.failtime_ms)
 		return;
-	memset(pr, 0, sizeof(*pr));
 	pr->active = 1;
+	pr->sent = 0;
+	pr->answered = 0;
+	pr->done = 0;
 	pr->next_ms = now;
 	pr->end_ms = now + 3 * nd->conf.interval_ms;
 }

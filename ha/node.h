@@ -42,6 +42,7 @@ struct probe {
 	unsigned char	mac[6];		/* who */
 	int		done;		/* a round finished since start */
 	int		foreign;	/* its verdict */
+	int64_t		next_log_ms;	/* a lasting holder: told each minute */
 };
 
 struct counters {
