@@ -43,6 +43,9 @@ assert_no_overlap "$gone"
 assert "the client reaches a" wait_for "client_reaches a" 3
 assert "the client has a's MAC" test "$(client_mac)" = a
 assert "b is in standby" test "$(status state b)" = standby
+# b is the peer, not a stranger, and it no longer holds the address.
+assert "a reports no foreign holder" \
+    wait_for "status_is foreign_holder a no" 3
 show_status a
 show_status b
 say "figures: restart to a holding alone $(ms_to_s $((t_done - restart_ms - 500)))s or less; a remove->b remove $(ms_to_s $(((b_rm - a_rm) / 1000)))s, b remove->a add $(ms_to_s $(((a_add - b_rm) / 1000)))s"

@@ -43,6 +43,6 @@ assert "the client reaches b" wait_for "client_reaches b" 3
 assert_no_overlap 0
 
 assert "failoverctl add of another address is refused" \
-    not ctl a add 198.18.0.99
+    not ctlq a add 198.18.0.99
 show_status a
 show_status b

@@ -391,11 +391,13 @@ node_setup() {
 
 # write_config NODE [key=value...]: NODE/failover.xml.  Keys: ismaster
 # (default: true on a), failtime (1), interval (none: the daemon's default),
-# scripttimeout (5), port, keyfile, extra (raw XML put before the end).
+# scripttimeout (5), port, keyfile, addscript and removescript (default
+# the logging wrappers), extra (raw XML put before the end).
 write_config() {
 	local node=$1 dir=$E2E_TMP/$1 kv
 	local other=b ismaster=false failtime=1 interval='' scripttimeout=5
-	local port=$E2E_HBPORT keyfile=$E2E_TMP/$1/key extra=
+	local port=$E2E_HBPORT keyfile=$E2E_TMP/$1/key extra=''
+	local addscript=$E2E_TMP/$1/add.sh removescript=$E2E_TMP/$1/remove.sh
 	[ "$node" = a ] && ismaster=true
 	[ "$node" = a ] || other=a
 	shift
@@ -407,6 +409,8 @@ write_config() {
 		scripttimeout=*) scripttimeout=${kv#*=} ;;
 		port=*) port=${kv#*=} ;;
 		keyfile=*) keyfile=${kv#*=} ;;
+		addscript=*) addscript=${kv#*=} ;;
+		removescript=*) removescript=${kv#*=} ;;
 		extra=*) extra=${kv#*=} ;;
 		*) fail "write_config: unknown setting '$kv'" ;;
 		esac
@@ -423,8 +427,8 @@ write_config() {
 		[ -z "$interval" ] || echo "  <interval>$interval</interval>"
 		echo "  <port>$port</port>"
 		echo "  <keyfile>$keyfile</keyfile>"
-		echo "  <addscript>$dir/add.sh</addscript>"
-		echo "  <removescript>$dir/remove.sh</removescript>"
+		echo "  <addscript>$addscript</addscript>"
+		echo "  <removescript>$removescript</removescript>"
 		echo "  <scripttimeout>$scripttimeout</scripttimeout>"
 		echo "  <statedir>$dir/state</statedir>"
 		echo "  <control socket=\"$dir/ctl.sock\"/>"
