@@ -18,4 +18,5 @@ EXTRA_DIST += \
 	tests/e2e/09-script-fails.sh \
 	tests/e2e/10-script-hangs.sh \
 	tests/e2e/11-sighup-broken.sh \
-	tests/e2e/12-replay.sh
+	tests/e2e/12-replay.sh \
+	tests/e2e/20-foreign-holder.sh
