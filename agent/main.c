@@ -142,6 +142,13 @@ setup_snmp(const struct options *o)
 	/* Nothing to persist, and no write access to it after -u anyway. */
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 	    NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	/*
+	 * The agent works with numeric OIDs only: loading MIB files would
+	 * cost start-up time and print warnings for every module missing
+	 * on the host (Debian ships none of the IETF ones).
+	 */
+	if (setenv("MIBS", "", 1) == -1)
+		fatal("setenv");
 	if (init_agent(APP_NAME) != 0)
 		fatalx("cannot initialise the net-snmp agent library");
 	notify_init();
