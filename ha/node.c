@@ -358,14 +358,17 @@ node_view(const struct node *nd, int64_t now, struct fsm_view *v)
 		v->peer_yields = (p->msg.flags & HB_F_YIELDS) != 0;
 	}
 	v->probe_done = nd->probe.done;
+	/* An answer matters at start, and while it keeps us out. */
 	v->foreign_holder = nd->probe.foreign &&
-	    !(v->peer_alive && v->peer_holds);
+	    !(v->peer_alive && v->peer_holds) &&
+	    (nd->fsm.state == FSM_INIT || nd->fsm.foreign_block);
 }
 
 static void
 probe_tick(struct node *nd, int64_t now)
 {
 	struct probe	*pr = &nd->probe;
+	struct fsm_view	 v;
 	unsigned char	 mac[6];
 
 	if (nd->arp.fd != -1 && arp_read(&nd->arp, nd->conf.aliasip, mac)) {
@@ -389,7 +392,11 @@ probe_tick(struct node *nd, int64_t now)
 		return;
 	pr->active = 0;
 	pr->done = 1;
-	if (pr->answered && (!pr->foreign || now >= pr->next_log_ms)) {
+	node_view(nd, now, &v);
+	if (pr->answered && v.peer_alive && v.peer_holds)
+		log_debug("the peer answers ARP for %s, as it holds it",
+		    ip_text(nd->conf.aliasip));
+	else if (pr->answered && (!pr->foreign || now >= pr->next_log_ms)) {
 		log_warning("%s answers ARP for %s: it will not be taken while "
 		    "someone else holds it", ether_text(pr->mac),
 		    ip_text(nd->conf.aliasip));
