@@ -167,8 +167,8 @@ snmp_req() {
 	local tool=$1 profile=$2 fmt=$3
 	shift 3
 	# shellcheck disable=SC2046
-	snmp_in_c timeout 20 "$tool" $(snmp_auth "$profile") -On $fmt \
-	    -t 2 -r 1 "127.0.0.1:$SNMP_PORT" "$@"
+	snmp_in_c timeout 20 "$tool" $(snmp_auth "$profile") -On -t 2 -r 1 \
+	    $fmt "127.0.0.1:$SNMP_PORT" "$@"
 }
 
 # sget NAME [PROFILE]: the value of one object, quotes and the trailing
