@@ -58,6 +58,10 @@ enum field {
 	F_SCRIPTTIMEOUT,
 	F_STATEDIR,
 	F_CONTROL,
+	F_MODE,
+	F_ADDRESSLEASE,
+	F_NEARMISS,
+	F_READINESS,
 	F_COUNT
 };
 
@@ -108,6 +112,14 @@ static int	set_scripttimeout(struct loader *, const char *);
 static int	set_statedir(struct loader *, const char *);
 static int	set_prefix(struct loader *, const char *, const char *);
 static int	set_control(struct loader *, const char *, const char *);
+static int	set_path(struct loader *, const char *, const char *, char *,
+		    size_t);
+static int	set_mode(struct loader *, const char *);
+static int	set_addresslease(struct loader *, const char *);
+static int	set_nearmiss(struct loader *, const char *);
+static int	set_readiness(struct loader *, const char *);
+static int	set_readiness_attr(struct loader *, const char *,
+		    const char *);
 
 /* Indexed by enum field; the first four are the legacy keys too. */
 static const struct field_desc fields[F_COUNT] = {
@@ -125,11 +137,17 @@ static const struct field_desc fields[F_COUNT] = {
 	{ "scripttimeout", 0, set_scripttimeout, { NULL },	NULL },
 	{ "statedir",	0, set_statedir,	{ NULL },	NULL },
 	{ "control",	0, NULL,	{ "socket", "group" },	set_control },
+	{ "mode",	0, set_mode,		{ NULL },	NULL },
+	{ "addresslease", 0, set_addresslease,	{ NULL },	NULL },
+	{ "nearmiss",	0, set_nearmiss,	{ NULL },	NULL },
+	{ "readiness",	0, set_readiness,	{ "interval", "timeout" },
+	    set_readiness_attr },
 };
 
 #define ELEMENT_LIST	"ismaster, aliasip, otherip, failtime, localip, " \
 	"interface, interval, port, keyfile, addscript, removescript, " \
-	"scripttimeout, statedir, control"
+	"scripttimeout, statedir, control, mode, addresslease, nearmiss, " \
+	"readiness"
 #define LEGACY_KEYS	4	/* F_ISMASTER..F_FAILTIME */
 
 static int fail(struct loader *, int, const char *, ...)
@@ -272,6 +290,59 @@ set_scripttimeout(struct loader *ld, const char *v)
 {
 	return (set_seconds(ld, "scripttimeout", v, CONF_TIMEOUT_MIN_MS,
 	    CONF_TIMEOUT_MAX_MS, &ld->conf.script_timeout_ms));
+}
+
+static int
+set_mode(struct loader *ld, const char *v)
+{
+	if (strcmp(v, "auto") != 0 && strcmp(v, "manual") != 0)
+		return (fail(ld, ld->line,
+		    "mode: expected auto or manual, got '%s'", v));
+	ld->conf.manual = strcmp(v, "manual") == 0;
+	return (0);
+}
+
+static int
+set_addresslease(struct loader *ld, const char *v)
+{
+	if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+		return (fail(ld, ld->line,
+		    "addresslease: expected true or false, got '%s'", v));
+	ld->conf.address_lease = strcmp(v, "true") == 0;
+	return (0);
+}
+
+/* A share of failtime, read like seconds: "0.5" is 500 per mille. */
+static int
+set_nearmiss(struct loader *ld, const char *v)
+{
+	if (parse_ms(v, &ld->conf.nearmiss_permille) != 0 ||
+	    ld->conf.nearmiss_permille < CONF_NEARMISS_MIN ||
+	    ld->conf.nearmiss_permille > CONF_NEARMISS_MAX)
+		return (fail(ld, ld->line,
+		    "nearmiss: expected a share of failtime between 0.1 and 0.95, got '%s'",
+		    v));
+	return (0);
+}
+
+static int
+set_readiness(struct loader *ld, const char *v)
+{
+	return (set_path(ld, "readiness", v, ld->conf.readiness,
+	    sizeof(ld->conf.readiness)));
+}
+
+static int
+set_readiness_attr(struct loader *ld, const char *name, const char *v)
+{
+	char	label[32];
+
+	snprintf(label, sizeof(label), "readiness %s", name);
+	if (strcmp(name, "interval") == 0)
+		return (set_seconds(ld, label, v, CONF_READINESS_MIN_MS,
+		    CONF_FAILTIME_MAX_MS, &ld->conf.readiness_interval_ms));
+	return (set_seconds(ld, label, v, CONF_TIMEOUT_MIN_MS,
+	    CONF_TIMEOUT_MAX_MS, &ld->conf.readiness_timeout_ms));
 }
 
 /* The legacy file also knew yes/no and 1/0, in any case. */
@@ -491,6 +562,10 @@ loader_init(struct loader *ld, const char *path)
 
 	c->port = CONF_PORT_DEFAULT;
 	c->script_timeout_ms = CONF_SCRIPT_TIMEOUT_MS;
+	c->address_lease = 1;
+	c->nearmiss_permille = CONF_NEARMISS_DEFAULT;
+	c->readiness_interval_ms = CONF_READINESS_INTERVAL_MS;
+	c->readiness_timeout_ms = CONF_SCRIPT_TIMEOUT_MS;
 	join_dir(ld->dir, "failover.key", c->keyfile, sizeof(c->keyfile));
 	join_dir(ld->dir, "failover_add.sh", c->add_script,
 	    sizeof(c->add_script));
@@ -1148,6 +1223,9 @@ finish(struct loader *ld)
 	if (check_script(ld, F_ADDSCRIPT, ld->conf.add_script) == -1 ||
 	    check_script(ld, F_REMOVESCRIPT, ld->conf.remove_script) == -1)
 		return (-1);
+	if (ld->conf.readiness[0] != '\0' &&
+	    check_script(ld, F_READINESS, ld->conf.readiness) == -1)
+		return (-1);
 	return (0);
 }
 
@@ -1261,6 +1339,28 @@ write_network(const struct config *c, xmlNode *root)
 }
 
 static int
+write_safety(const struct config *c, xmlNode *root)
+{
+	xmlNode	*rd;
+	char	 text[16];
+
+	format_seconds(c->nearmiss_permille, text, sizeof(text));
+	if (add_text(root, "mode", c->manual ? "manual" : "auto") == NULL ||
+	    add_text(root, "addresslease", c->address_lease ? "true" :
+	    "false") == NULL || add_text(root, "nearmiss", text) == NULL)
+		return (-1);
+	if (c->readiness[0] == '\0')
+		return (0);
+	if ((rd = add_text(root, "readiness", c->readiness)) == NULL)
+		return (-1);
+	format_seconds(c->readiness_interval_ms, text, sizeof(text));
+	if (add_attr(rd, "interval", text) == NULL)
+		return (-1);
+	format_seconds(c->readiness_timeout_ms, text, sizeof(text));
+	return (add_attr(rd, "timeout", text) == NULL ? -1 : 0);
+}
+
+static int
 write_files(const struct config *c, xmlNode *root)
 {
 	xmlNode	*ctl;
@@ -1277,7 +1377,7 @@ write_files(const struct config *c, xmlNode *root)
 	if (c->ctl_group[0] != '\0' &&
 	    add_attr(ctl, "group", c->ctl_group) == NULL)
 		return (-1);
-	return (0);
+	return (write_safety(c, root));
 }
 
 /*

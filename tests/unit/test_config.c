@@ -432,6 +432,10 @@ expected_conf(const struct good_case *g, const char *dir,
 	in_dir(c->statedir, dir, g->statedir);
 	in_dir(c->ctl_socket, dir, g->socket);
 	snprintf(c->ctl_group, sizeof(c->ctl_group), "%s", g->group);
+	c->address_lease = 1;
+	c->nearmiss_permille = 500;
+	c->readiness_interval_ms = 5000;
+	c->readiness_timeout_ms = 10000;
 }
 
 /* Every field but where the file came from. */
@@ -454,6 +458,14 @@ assert_same_values(const struct config *want, const struct config *got)
 	assert_string_equal(got->statedir, want->statedir);
 	assert_string_equal(got->ctl_socket, want->ctl_socket);
 	assert_string_equal(got->ctl_group, want->ctl_group);
+	assert_int_equal(got->manual, want->manual);
+	assert_int_equal(got->address_lease, want->address_lease);
+	assert_int_equal(got->nearmiss_permille, want->nearmiss_permille);
+	assert_string_equal(got->readiness, want->readiness);
+	assert_int_equal(got->readiness_interval_ms,
+	    want->readiness_interval_ms);
+	assert_int_equal(got->readiness_timeout_ms,
+	    want->readiness_timeout_ms);
 }
 
 static void
@@ -521,6 +533,60 @@ write_minimal(const char *dir, const char *name, const char *failtime,
 	    "<otherip>198.18.0.2</otherip>\n<failtime>%s</failtime>\n%s"
 	    "</failover>\n", failtime, extra);
 	write_file(dir, name, text, 0644);
+}
+
+/* mode, addresslease, nearmiss and readiness: defaults, values, refusals. */
+static void
+test_safety_settings_are_read_and_checked(void **state)
+{
+	struct tmp		*t = *state;
+	struct config		 conf, back;
+	struct conf_error	 err;
+	char			 path[PATH_MAX], copy[PATH_MAX];
+	FILE			*f;
+
+	join(path, t->dir, "safety.xml");
+	write_minimal(t->dir, "safety.xml", "3", "");
+	load_ok(path, SCHEMA, &conf);
+	assert_int_equal(conf.manual, 0);
+	assert_int_equal(conf.address_lease, 1);
+	assert_int_equal(conf.nearmiss_permille, 500);
+	assert_string_equal(conf.readiness, "");
+
+	write_minimal(t->dir, "safety.xml", "3", "<mode>manual</mode>\n"
+	    "<addresslease>false</addresslease>\n<nearmiss>0.25</nearmiss>\n"
+	    "<readiness interval=\"2\" timeout=\"1.5\">custom_add.sh"
+	    "</readiness>\n");
+	load_ok(path, SCHEMA, &conf);
+	assert_int_equal(conf.manual, 1);
+	assert_int_equal(conf.address_lease, 0);
+	assert_int_equal(conf.nearmiss_permille, 250);
+	join(copy, t->dir, "custom_add.sh");
+	assert_string_equal(conf.readiness, copy);
+	assert_int_equal(conf.readiness_interval_ms, 2000);
+	assert_int_equal(conf.readiness_timeout_ms, 1500);
+
+	join(copy, t->dir, "safety-copy.xml");
+	assert_non_null(f = fopen(copy, "w"));
+	assert_int_equal(conf_write_xml(&conf, f), 0);
+	assert_int_equal(fclose(f), 0);
+	load_ok(copy, SCHEMA, &back);
+	assert_same_values(&conf, &back);
+
+	write_minimal(t->dir, "safety.xml", "3", "<mode>maybe</mode>\n");
+	assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.msg,
+	    "mode: expected auto or manual, got 'maybe'"));
+	write_minimal(t->dir, "safety.xml", "3", "<nearmiss>0.99</nearmiss>\n");
+	assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
+	assert_non_null(strstr(err.msg, "nearmiss: expected a share"));
+	write_minimal(t->dir, "safety.xml", "3",
+	    "<readiness>noexec.sh</readiness>\n");
+	assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.msg,
+	    "readiness: expected a file its owner may execute"));
 }
 
 /* Floating point would make "0.03" 29 ms; the reader must not. */
@@ -1045,6 +1111,7 @@ main(void)
 		T(test_every_bad_file_is_refused_with_its_line_and_message),
 		T(test_good_files_give_the_expected_values_and_round_trip),
 		T(test_seconds_are_read_exactly),
+		T(test_safety_settings_are_read_and_checked),
 		T(test_malformed_or_out_of_range_seconds_are_refused),
 		T(test_interval_may_be_half_of_failtime_but_no_more),
 		cmocka_unit_test(test_default_interval_is_a_fifth_within_bounds),
