@@ -127,11 +127,6 @@ setup_snmp(const struct options *o)
 		snmp_enable_syslog_ident(APP_NAME, LOG_DAEMON);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
 	    NETSNMP_DS_AGENT_ROLE, 1);
-	if (o->agentx != NULL)
-		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
-		    NETSNMP_DS_AGENT_X_SOCKET, o->agentx);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, PING_INTERVAL_S);
 	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_TIMEOUT,
 	    PING_TIMEOUT_S);
 	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_RETRIES,
@@ -151,6 +146,12 @@ setup_snmp(const struct options *o)
 		fatal("setenv");
 	if (init_agent(APP_NAME) != 0)
 		fatalx("cannot initialise the net-snmp agent library");
+	/* After init_agent(), which sets the AgentX defaults (15 s ping). */
+	if (o->agentx != NULL)
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
+		    NETSNMP_DS_AGENT_X_SOCKET, o->agentx);
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, PING_INTERVAL_S);
 	notify_init();
 	if (mib_init() == -1)
 		fatalx("cannot register IPFAILOVER-MIB");

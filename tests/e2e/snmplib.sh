@@ -284,8 +284,11 @@ authCommunity log $SNMP_COMMUNITY_RO
 EOF
 }
 
+# Runs a daemon in c.  Not through nsx: a shell function put in the
+# background forks a subshell, and $! would be the subshell's PID.
 snmp_daemon_env() {
-	nsx c env SNMPCONFPATH="$SNMP_DIR/client" MIBS= MIBDIRS= "$@"
+	exec ip netns exec "${E2E_NS}c" env SNMPCONFPATH="$SNMP_DIR/client" \
+	    MIBS= MIBDIRS= "$@"
 }
 
 # Waits until snmpd answers a GET of sysUpTime (the master itself).
@@ -295,8 +298,8 @@ snmpd_answers() {
 
 snmpd_start() {
 	echo "=== $(date '+%T.%N') start snmpd" >>"$SNMP_DIR/snmpd.log"
-	snmp_daemon_env snmpd -f -C -c "$SNMP_DIR/snmpd.conf" \
-	    -Lf "$SNMP_DIR/snmpd.log" </dev/null >/dev/null 2>&1 &
+	(snmp_daemon_env snmpd -f -C -c "$SNMP_DIR/snmpd.conf" \
+	    -Lf "$SNMP_DIR/snmpd.log" </dev/null >/dev/null 2>&1) &
 	SNMPD_PID=$!
 	wait_for "snmpd_answers" 10 ||
 	    fail "snmpd does not answer on 127.0.0.1:$SNMP_PORT in ${E2E_NS}c"
@@ -316,9 +319,9 @@ snmpd_stop() {
 
 snmptrapd_start() {
 	: >"$SNMP_DIR/traps.log"
-	snmp_daemon_env snmptrapd -f -C -c "$SNMP_DIR/snmptrapd.conf" -On \
+	(snmp_daemon_env snmptrapd -f -C -c "$SNMP_DIR/snmptrapd.conf" -On \
 	    -Lf "$SNMP_DIR/traps.log" -F 'TRAP %v\n' \
-	    "udp:127.0.0.1:$SNMP_TRAP_PORT" </dev/null >/dev/null 2>&1 &
+	    "udp:127.0.0.1:$SNMP_TRAP_PORT" </dev/null >/dev/null 2>&1) &
 	SNMPTRAPD_PID=$!
 	wait_for "grep -q 'NET-SNMP version' '$SNMP_DIR/traps.log'" 10 ||
 	    fail "snmptrapd did not start"
@@ -332,8 +335,9 @@ agentx_start() {
 	local mark
 	mark=$(wc -l <"$AGENTX_LOG" 2>/dev/null || echo 0)
 	echo "=== $(date '+%T.%N') start failover-agentx $*" >>"$AGENTX_LOG"
-	nsx a "$FAILOVER_AGENTX" -f -d -x "$SNMP_DIR/agentx/master" \
-	    -s "$E2E_TMP/a/ctl.sock" "$@" </dev/null >>"$AGENTX_LOG" 2>&1 &
+	ip netns exec "${E2E_NS}a" "$FAILOVER_AGENTX" -f -d \
+	    -x "$SNMP_DIR/agentx/master" -s "$E2E_TMP/a/ctl.sock" "$@" \
+	    </dev/null >>"$AGENTX_LOG" 2>&1 &
 	AGENTX_PID=$!
 	wait_for "tail -n +$((mark + 1)) '$AGENTX_LOG' | grep -q 'session with the master agent open'" 10 ||
 	    fail "failover-agentx did not register with snmpd"
