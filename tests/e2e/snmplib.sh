@@ -451,8 +451,12 @@ snmp_check_object() {
 		lo=$((b / 10 - 1)); hi=$((a / 10))
 		[ "$v" -ge "$lo" ] && [ "$v" -le "$hi" ] && return 0 ;;
 	heard)
+		# -1: never heard; while lost it grows; while alive, a
+		# heartbeat resets it, so only the bound is known
 		if [ "$b" = -1 ] && [ "$a" = -1 ]; then
 			[ "$v" = -1 ] && return 0
+		elif [ "$(kv "$4" peer)" = lost ]; then
+			[ "$v" -ge "$b" ] && [ "$v" -le "$a" ] && return 0
 		else
 			[ "$v" -ge 0 ] && [ "$v" -le "$(kv "$4" failtime_ms)" ] &&
 			    return 0
