@@ -30,7 +30,7 @@
 enum holder { HOLDER_NOBODY, HOLDER_ME, HOLDER_PEER };
 
 static const char *const state_names[FSM_NSTATES] = {
-	"init", "standby", "taking", "active", "releasing", "fault"
+	"init", "standby", "taking", "active", "releasing", "fault", "pending"
 };
 
 const char *
@@ -90,10 +90,15 @@ peer_contends(const struct fsm_view *v)
 	    (v->peer_ready || v->peer_init);
 }
 
+/*
+ * A node whose readiness check fails does not take the address by
+ * itself, but one that holds it is not pushed out by that alone.
+ */
 static enum holder
 who_should_hold(const struct fsm *f, const struct fsm_view *v)
 {
-	int	me = f->override != FSM_OVR_RELEASE;
+	int	me = f->override != FSM_OVR_RELEASE &&
+	    (!f->not_ready || f->holds || f->override == FSM_OVR_HOLD);
 
 	if (!peer_contends(v))
 		return me ? HOLDER_ME : HOLDER_NOBODY;
@@ -172,10 +177,37 @@ why_release(struct fsm *f, const struct fsm_view *v)
 		    "peer wins the tie-break as the lower address");
 }
 
+/*
+ * In manual mode a move the node decided by itself waits in PENDING for
+ * an operator; one the operator asked for (add, remove, or a confirmation)
+ * goes ahead.  The reason stays the automatic one, so the operator sees
+ * why the node wants to move.
+ */
+static int
+must_wait(struct fsm *f, enum fsm_action a, const struct fsm_view *v,
+    struct fsm_result *r)
+{
+	enum fsm_override	asked = a == FSM_A_ADD ? FSM_OVR_HOLD :
+	    FSM_OVR_RELEASE;
+
+	if (!f->manual || f->override == asked ||
+	    (f->confirmed && f->pending == a)) {
+		f->confirmed = 0;
+		return 0;
+	}
+	if (f->state != FSM_PENDING || f->pending != a) {
+		f->pending = a;
+		enter(f, FSM_PENDING, v->now_ms, r);
+	}
+	return 1;
+}
+
 static void
 take(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 {
 	why_take(f, v);
+	if (must_wait(f, FSM_A_ADD, v, r))
+		return;
 	enter(f, FSM_TAKING, v->now_ms, r);
 	r->action = FSM_A_ADD;
 }
@@ -184,6 +216,8 @@ static void
 release(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 {
 	why_release(f, v);
+	if (must_wait(f, FSM_A_REMOVE, v, r))
+		return;
 	enter(f, FSM_RELEASING, v->now_ms, r);
 	r->action = FSM_A_REMOVE;
 }
@@ -203,10 +237,12 @@ step_init(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 		return;
 	f->foreign_block = v->foreign_holder;
 	h = who_should_hold(f, v);
+	/* Reconciling is no move: manual mode does not wait for it. */
 	if (f->holds && h == HOLDER_ME && !peer_serves(v)) {
-		take(f, v, r);
 		snprintf(f->reason, sizeof(f->reason),
 		    "address left over from an earlier run, keeping it");
+		enter(f, FSM_TAKING, v->now_ms, r);
+		r->action = FSM_A_ADD;
 		return;
 	}
 	if (f->holds) {
@@ -302,6 +338,45 @@ step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 	enter(f, FSM_STANDBY, v->now_ms, r);
 }
 
+/*
+ * PENDING holds no decision of its own: each step asks again from the
+ * state the node is really in.  The same move wanted again keeps waiting
+ * (or goes ahead once confirmed); no move wanted any more ends the wait.
+ */
+static void
+step_pending(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
+{
+	struct fsm_result	again;
+	enum fsm_state		base = f->holds ? FSM_ACTIVE : FSM_STANDBY;
+	int64_t			since = f->entered_ms;
+
+	memset(&again, 0, sizeof(again));
+	f->state = base;
+	if (base == FSM_ACTIVE)
+		step_active(f, v, &again);
+	else
+		step_standby(f, v, &again);
+	r->announce |= again.announce;
+	r->conflict |= again.conflict;
+
+	if (again.action != FSM_A_NONE) {
+		*r = again;
+		r->old = FSM_PENDING;
+		f->pending = FSM_A_NONE;
+		return;
+	}
+	if (f->state == FSM_PENDING) {
+		f->entered_ms = since;
+		return;
+	}
+	f->state = FSM_PENDING;
+	f->pending = FSM_A_NONE;
+	f->confirmed = 0;
+	snprintf(f->reason, sizeof(f->reason),
+	    "the reason to move is gone; nothing was done");
+	enter(f, base, v->now_ms, r);
+}
+
 static void
 check_roles(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 {
@@ -333,6 +408,9 @@ fsm_step(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 		break;
 	case FSM_FAULT:
 		step_fault(f, v, r);
+		break;
+	case FSM_PENDING:
+		step_pending(f, v, r);
 		break;
 	case FSM_TAKING:
 	case FSM_RELEASING:
@@ -396,6 +474,40 @@ fsm_set_override(struct fsm *f, enum fsm_override o)
 	}
 }
 
+int
+fsm_confirm(struct fsm *f, enum fsm_action action)
+{
+	if (f->state != FSM_PENDING || f->pending != action)
+		return -1;
+	f->confirmed = 1;
+	return 0;
+}
+
+void
+fsm_address_lost(struct fsm *f, int64_t now_ms, struct fsm_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (f->state != FSM_ACTIVE && f->state != FSM_PENDING)
+		return;
+	f->holds = 0;
+	f->pending = FSM_A_NONE;
+	snprintf(f->reason, sizeof(f->reason),
+	    "the address vanished from the interface");
+	enter(f, FSM_STANDBY, now_ms, r);
+}
+
+void
+fsm_set_manual(struct fsm *f, int manual)
+{
+	f->manual = manual;
+}
+
+void
+fsm_set_ready(struct fsm *f, int ready)
+{
+	f->not_ready = !ready;
+}
+
 void
 fsm_set_role(struct fsm *f, int ismaster)
 {
@@ -424,8 +536,9 @@ fsm_flags(const struct fsm *f)
 	 * Not while releasing either: a node that removes a leftover after
 	 * a restart must not make the peer release at the same time.
 	 */
-	if (f->state == FSM_STANDBY || f->state == FSM_TAKING ||
-	    f->state == FSM_ACTIVE)
+	if ((f->state == FSM_STANDBY || f->state == FSM_TAKING ||
+	    f->state == FSM_ACTIVE || f->state == FSM_PENDING) &&
+	    !f->not_ready)
 		flags |= HB_F_READY;
 	if (f->override == FSM_OVR_HOLD)
 		flags |= HB_F_WANTS;

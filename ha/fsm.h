@@ -17,6 +17,7 @@ enum fsm_state {
 	FSM_ACTIVE,		/* holding the address */
 	FSM_RELEASING,		/* the remove script runs */
 	FSM_FAULT,		/* a script failed: retrying with backoff */
+	FSM_PENDING,		/* manual mode: a move waits for an operator */
 	FSM_NSTATES
 };
 
@@ -62,6 +63,10 @@ struct fsm {
 	unsigned	failures;	/* consecutive script failures */
 	int		peer_held;	/* peer_holds at the previous step */
 	int		tie_logged;	/* the both-master conflict was told */
+	int		manual;		/* mode manual: moves wait in PENDING */
+	enum fsm_action	pending;	/* PENDING: the move that waits */
+	int		confirmed;	/* an operator confirmed PENDING */
+	int		not_ready;	/* our readiness check says no */
 	int		foreign_block;	/* INIT saw another holder: wait */
 	enum fsm_action	failed;		/* FAULT: the script that failed */
 	char		reason[160];	/* why the last transition happened */
@@ -100,8 +105,22 @@ void	 fsm_script_done(struct fsm *, enum fsm_action action, int ok,
  */
 void	 fsm_set_override(struct fsm *, enum fsm_override);
 
+/*
+ * An operator confirms the move that PENDING waits for.  Returns 0, or -1
+ * when nothing waits or the move waiting is not ACTION.
+ */
+int	 fsm_confirm(struct fsm *, enum fsm_action action);
+
+/*
+ * The address we hold vanished from the interface (expired, or removed
+ * behind our back).  ACTIVE becomes STANDBY and the next step decides.
+ */
+void	 fsm_address_lost(struct fsm *, int64_t now_ms, struct fsm_result *);
+
 /* Changes the role or failtime in place (SIGHUP, control socket, SNMP). */
 void	 fsm_set_role(struct fsm *, int ismaster);
+void	 fsm_set_manual(struct fsm *, int manual);
+void	 fsm_set_ready(struct fsm *, int ready);
 void	 fsm_set_failtime(struct fsm *, uint32_t failtime_ms);
 
 /* HB_F_MASTER, HB_F_HOLDS, HB_F_READY, HB_F_WANTS, HB_F_YIELDS. */
@@ -110,7 +129,7 @@ uint8_t	 fsm_flags(const struct fsm *);
 /* The next time fsm_step() must run without an event, or INT64_MAX. */
 int64_t	 fsm_deadline(const struct fsm *);
 
-/* "init", "standby", "taking", "active", "releasing", "fault". */
+/* "init", "standby", "taking", "active", "releasing", "fault", "pending". */
 const char *fsm_state_name(enum fsm_state);
 const char *fsm_override_name(enum fsm_override);
 

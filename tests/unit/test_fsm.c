@@ -427,6 +427,135 @@ foreign_holder_blocks_until_a_clean_probe(void **unused)
 	assert_int_equal(f.state, FSM_TAKING);
 }
 
+static void
+manual_mode_waits_for_the_operator_to_take_over(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_manual(&f, 1);
+	v = view_peer(100, HB_F_MASTER | HB_F_READY | HB_F_HOLDS, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+
+	v = view_at(3200);
+	v.peer_silent_ms = FAILTIME + 100;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_PENDING);
+	assert_int_equal(r.action, FSM_A_NONE);
+	assert_true(r.changed);
+	assert_non_null(strstr(f.reason, "peer silent"));
+
+	v.now_ms = 5000;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_PENDING);	/* still waiting, quietly */
+	assert_false(r.changed);
+	assert_int_equal(fsm_confirm(&f, FSM_A_REMOVE), -1);
+	assert_int_equal(fsm_confirm(&f, FSM_A_ADD), 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_TAKING);
+	assert_int_equal(r.action, FSM_A_ADD);
+	assert_int_equal(r.old, FSM_PENDING);
+}
+
+static void
+manual_pending_ends_when_the_master_comes_back(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_manual(&f, 1);
+	v = view_at(FAILTIME);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_PENDING);
+	v = view_peer(4000, HB_F_MASTER | HB_F_READY | HB_F_HOLDS, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_int_equal(r.old, FSM_PENDING);
+	assert_int_equal(fsm_confirm(&f, FSM_A_ADD), -1);
+}
+
+static void
+manual_handback_waits_and_operator_add_does_not(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_manual(&f, 1);
+	fsm_script_done(&f, FSM_A_ADD, 1, 1, 10, &r);
+	v = view_peer(100, HB_F_MASTER | HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_PENDING);
+	assert_true(fsm_flags(&f) & HB_F_HOLDS);
+	fsm_set_manual(&f, 0);		/* back to auto: the move goes */
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_RELEASING);
+
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_manual(&f, 1);
+	f.state = FSM_STANDBY;
+	fsm_set_override(&f, FSM_OVR_HOLD);
+	v = view_peer(100, HB_F_MASTER | HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_TAKING);
+}
+
+static void
+standby_that_is_not_ready_does_not_take_over(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_ready(&f, 0);
+	v = view_at(FAILTIME);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_false(fsm_flags(&f) & HB_F_READY);
+	v.now_ms = 9000;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+
+	fsm_set_ready(&f, 1);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_TAKING);
+	fsm_script_done(&f, FSM_A_ADD, 1, 1, 9100, &r);
+	fsm_set_ready(&f, 0);		/* a holder is not pushed out */
+	v.now_ms = 9200;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_ACTIVE);
+}
+
+static void
+vanished_address_is_taken_again(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 1, 1, 0, FAILTIME, 0);
+	fsm_script_done(&f, FSM_A_ADD, 1, 1, 10, &r);
+	fsm_address_lost(&f, 20, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_false(fsm_flags(&f) & HB_F_HOLDS);
+	assert_non_null(strstr(f.reason, "vanished"));
+	v = view_at(30);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_ADD);
+}
+
 /*
  * A pair over a simulated link: each tick (1 ms) both machines step on
  * what the other last sent, heartbeats go every INTERVAL, a script takes
@@ -622,6 +751,14 @@ main(void)
 		cmocka_unit_test(operator_hold_on_slave_makes_master_release),
 		cmocka_unit_test(operator_release_on_master_lets_slave_take),
 		cmocka_unit_test(foreign_holder_blocks_until_a_clean_probe),
+		cmocka_unit_test(
+		    manual_mode_waits_for_the_operator_to_take_over),
+		cmocka_unit_test(
+		    manual_pending_ends_when_the_master_comes_back),
+		cmocka_unit_test(
+		    manual_handback_waits_and_operator_add_does_not),
+		cmocka_unit_test(standby_that_is_not_ready_does_not_take_over),
+		cmocka_unit_test(vanished_address_is_taken_again),
 		cmocka_unit_test(
 		    pair_starts_fails_over_and_hands_back_without_doubling),
 		cmocka_unit_test(pair_started_together_gives_one_holder),
