@@ -113,7 +113,6 @@ show_both() {
 	echo "--- the address is on: $(holder); the client reaches: $(client_reach)"
 }
 
-# shellcheck disable=SC2119 # no options: with the daemons
 e2e_setup
 for n in a b; do
 	install -m 0755 "$E2E_ADD_SCRIPT" "$E2E_TMP/$n/failover_add.sh"

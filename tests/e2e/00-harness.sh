@@ -4,7 +4,6 @@
 # the client probe, the neighbour MAC check and above all the sampler's
 # claim "no sample had two holders": here it must see the overlap that we
 # create on purpose.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,7 +1,6 @@
 #!/bin/bash
 # 01-start: the master takes the address at start when nobody holds it,
 # keeps it when the slave joins, and the client reaches it there.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -3,7 +3,6 @@
 # on its host; the slave takes over after failtime and the client reaches
 # the slave at once.  Since a still has the address too, reaching b
 # proves that b's gratuitous ARP moved the client's neighbour entry.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -3,7 +3,6 @@
 # the slave took over.  The restarted master finds its leftover while the
 # peer holds the address: it removes the leftover first, then b releases,
 # then a adds.  From a's removal on, no sample shows two holders.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

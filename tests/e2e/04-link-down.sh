@@ -3,7 +3,6 @@
 # a and takes over after failtime.  When the link comes back, the nodes
 # hear each other again, b releases, a keeps or takes the address, and in
 # the end a is the only holder and the client reaches it.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -4,7 +4,6 @@
 # waiting for failtime.  With failtime 5 s and heartbeats every 0.5 s,
 # plain silence would take b at least 4.5 s; the fast handover must be
 # well under that (asserted: under 4 s, which a slow machine still makes).
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

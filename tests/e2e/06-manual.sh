@@ -4,7 +4,6 @@
 # the override.  "failoverctl auto": back to the master.  "failoverctl
 # remove" on the master: it releases and the slave takes.  Never two
 # holders at any sample.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -2,7 +2,6 @@
 # 07-both-master: both nodes configured master.  The lower own address
 # (a, 198.18.0.1) wins, both log the conflict loudly, and the winner is
 # the same however often and in whichever order they are restarted.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

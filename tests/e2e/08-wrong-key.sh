@@ -5,7 +5,6 @@
 # address.  Two holders is the expected outcome of a partition; nothing
 # authenticated tells either node to yield.  Once b gets the right key
 # and restarts, b goes back to standby and a holds alone.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

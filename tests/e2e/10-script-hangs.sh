@@ -3,7 +3,6 @@
 # kills its process group, a goes to state fault and b takes over.  The
 # script's own child (a sleep) must die too, and the script must never
 # get past its wait.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -3,7 +3,6 @@
 # logged with file:line, and the running configuration stays in force
 # (b still takes over on a's death after its old failtime).  A good file
 # with a new failtime is then applied by SIGHUP.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -5,7 +5,6 @@
 # namespace once its daemon is gone; rej_sender or rej_replay when they
 # come from the client's address) and must not let them hide a's death:
 # b takes over after failtime while the replay is still going on.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -22,6 +22,9 @@
 # (print the daemons' logs even when the test passes), E2E_DEBUG=1 (run
 # failoverd with -v).
 
+# Several helpers take optional arguments (e2e_setup, start_pair...).
+# shellcheck disable=SC2120
+
 E2E_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_SRCDIR=${E2E_SRCDIR:-$(cd "$E2E_LIBDIR/../.." && pwd)}
 E2E_BUILDDIR=${E2E_BUILDDIR:-$E2E_SRCDIR/build}
@@ -468,7 +471,7 @@ start_node() {
 	node_running "$node" && fail "start_node $node: already running"
 	write_config "$@"
 	rm -f "$dir/ctl.sock"
-	echo "=== $(date '+%T.%N') start failoverd" >>"$dir/daemon.log"
+	echo "### $(date '+%T.%N') start failoverd" >>"$dir/daemon.log"
 	local opts=(-d)
 	[ "${E2E_DEBUG:-0}" != 1 ] || opts+=(-v)
 	ip netns exec "${E2E_NS}$node" "$FAILOVERD" "${opts[@]}" \
@@ -500,7 +503,7 @@ stop_node() {
 	node_running "$node" || fail "stop_node $node: not running"
 	kill -TERM "${E2E_PID[$node]}"
 	reap_node "$node" 15
-	echo "=== $(date '+%T.%N') exited with status $E2E_RC" \
+	echo "### $(date '+%T.%N') exited with status $E2E_RC" \
 	    >>"$E2E_TMP/$node/daemon.log"
 	[ "$E2E_RC" -eq 0 ] || fail "failoverd on $node exited with status $E2E_RC after SIGTERM"
 	say "stopped failoverd on $node (SIGTERM, status 0)"
@@ -517,7 +520,7 @@ kill_node() {
 		wait "${E2E_PID[$node]}" || true
 	} 2>/dev/null
 	unset "E2E_PID[$node]"
-	echo "=== $(date '+%T.%N') killed (SIGKILL)" >>"$E2E_TMP/$node/daemon.log"
+	echo "### $(date '+%T.%N') killed (SIGKILL)" >>"$E2E_TMP/$node/daemon.log"
 	say "killed failoverd on $node (SIGKILL)"
 }
 
