@@ -160,7 +160,7 @@ setup_snmp(const struct options *o)
 }
 
 /*
- * After the sockets are open: groups, gid, then uid, each with the
+ * After the AgentX session is open: groups, gid, then uid, each with the
  * setres* calls so no saved id lets root come back, then a check that
  * it cannot.  Reconnections later happen as USER, so the AgentX and
  * control sockets must be reachable for it (doc/snmp.md).
@@ -242,9 +242,15 @@ main(int argc, char **argv)
 	log_init(APP_NAME, o.foreground, o.debug);
 	setup_signals();
 	setup_snmp(&o);
-	link_init(o.control);
+	/*
+	 * failoverd judges a writer by SO_PEERCRED, which are the
+	 * credentials of whoever connected: connecting as root and dropping
+	 * later would keep root's right to change state.  So the control
+	 * connections are made only after the drop.
+	 */
 	if (o.user != NULL)
 		drop_privileges(o.user);
+	link_init(o.control);
 	if (!o.foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 	log_info("started: control socket '%s', AgentX socket '%s'",
