@@ -5,5 +5,15 @@ failover_agentx_SOURCES = agent/agent.h agent/main.c agent/link.c \
 	agent/status.c agent/mib.c agent/set.c agent/notify.c
 failover_agentx_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS)
 failover_agentx_LDADD = $(HA_LIBS) $(SNMP_LIBS)
+
+# Its unit test: SET validation, error mapping, status conversion.
+if HAVE_CMOCKA
+check_PROGRAMS += agent/test_agent
+TESTS += agent/test_agent
+agent_test_agent_SOURCES = agent/test_agent.c agent/status.c \
+	agent/set.c agent/link.c agent/agent.h
+agent_test_agent_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS) $(CMOCKA_CFLAGS)
+agent_test_agent_LDADD = $(HA_LIBS) $(SNMP_LIBS) $(CMOCKA_LIBS)
+endif
 endif
 EXTRA_DIST += conf/snmpd.conf.example doc/snmp.md
