@@ -32,6 +32,7 @@ SNMP_V3_USER=ipfadmin
 SNMP_V3_RO_USER=ipfreader
 SNMP_V3_AUTH=ipf-auth-secret
 SNMP_V3_PRIV=ipf-priv-secret
+AGENTX_NODE=${AGENTX_NODE:-a}	# the node failover-agentx serves
 SNMP_DIR=
 SNMPD_PID=
 SNMPTRAPD_PID=
@@ -328,22 +329,24 @@ snmptrapd_start() {
 	say "snmptrapd started (pid $SNMPTRAPD_PID)"
 }
 
-# agentx_start [OPTION...]: failover-agentx for node a, in a's namespace,
+# agentx_start [OPTION...]: failover-agentx for node $AGENTX_NODE (a unless
+# told), in that node's namespace,
 # in the foreground with debug output; waits for it to be subscribed to
 # failoverd and registered with snmpd.
 agentx_start() {
 	local mark
 	mark=$(wc -l <"$AGENTX_LOG" 2>/dev/null || echo 0)
 	echo "=== $(date '+%T.%N') start failover-agentx $*" >>"$AGENTX_LOG"
-	ip netns exec "${E2E_NS}a" "$FAILOVER_AGENTX" -f -d \
-	    -x "$SNMP_DIR/agentx/master" -s "$E2E_TMP/a/ctl.sock" "$@" \
+	ip netns exec "${E2E_NS}$AGENTX_NODE" "$FAILOVER_AGENTX" -f -d \
+	    -x "$SNMP_DIR/agentx/master" \
+	    -s "$E2E_TMP/$AGENTX_NODE/ctl.sock" "$@" \
 	    </dev/null >>"$AGENTX_LOG" 2>&1 &
 	AGENTX_PID=$!
 	wait_for "tail -n +$((mark + 1)) '$AGENTX_LOG' | grep -q 'session with the master agent open'" 10 ||
 	    fail "failover-agentx did not register with snmpd"
 	wait_for "[ \"\$(sget ipfDaemonReachable)\" = 1 ]" 10 ||
 	    fail "failover-agentx does not serve IPFAILOVER-MIB"
-	say "failover-agentx started for a (pid $AGENTX_PID)"
+	say "failover-agentx started for $AGENTX_NODE (pid $AGENTX_PID)"
 }
 
 agentx_stop() {
@@ -522,27 +525,29 @@ demo_snmp_show() {
 	fi
 }
 
-# Before the failover: snmpd, snmptrapd and the subagent for node a, a
-# walk of the module, and a failtime change through SNMPv3.
+# Before the failover: snmpd, snmptrapd and the subagent for node b, the
+# one that takes over when the demo crashes a; a walk of the module, and
+# a failtime change through SNMPv3.
 demo_snmp_before() {
+	AGENTX_NODE=b
 	[ -n "$SNMP_DIR" ] || snmp_setup
 	[ -n "$AGENTX_PID" ] || agentx_start
-	say "IPFAILOVER-MIB on node a, through snmpd's AgentX:"
+	say "IPFAILOVER-MIB on node b, through snmpd's AgentX:"
 	demo_snmp_show
-	say "setting failtime to 1.5 s over SNMPv3 (authPriv):"
+	say "setting b's failtime to 1.5 s over SNMPv3 (authPriv):"
 	sset v3 ipfFailtime s 1.5 | sed 's/^/    /'
-	say "failoverctl on a now says: failtime $(status failtime a)" \
-	    "(source $(status failtime_source a))"
+	say "failoverctl on b now says: failtime $(status failtime b)" \
+	    "(source $(status failtime_source b))"
 	DEMO_SNMP_TRAPS_BEFORE=$(grep -c '^TRAP' "$SNMP_DIR/traps.log" || true)
 }
 
-# After the failover: the notifications that snmptrapd received since
-# demo_snmp_before, and the walk again.
+# After the failover and the handback: the notifications that snmptrapd
+# received since demo_snmp_before, and the walk again.
 demo_snmp_after() {
 	local n=${DEMO_SNMP_TRAPS_BEFORE:-0}
-	say "notifications received by snmptrapd since then:"
+	say "notifications received by snmptrapd since then (node b):"
 	grep '^TRAP' "$SNMP_DIR/traps.log" | tail -n +"$((n + 1))" |
 	    tr '\t' '\n' | sed 's/^TRAP /\n/; s/^/    /'
-	say "IPFAILOVER-MIB on node a after the failover:"
+	say "IPFAILOVER-MIB on node b after the handback:"
 	demo_snmp_show
 }
