@@ -45,7 +45,7 @@ struct ipf_addr {
 
 /* What failoverd last told us, typed for the MIB (status.c). */
 struct ipf_status {
-	int		reachable;	/* 1: a live connection to failoverd */
+	int		reachable;	/* 1: connected to failoverd */
 	int		valid;		/* 1: read at least once */
 	enum ipf_state	state;
 	int		holds;		/* 0 or 1 */
@@ -81,7 +81,8 @@ struct ipf_status {
 
 /* status.c: pure conversions between the control protocol and the MIB. */
 void		 status_clear(struct ipf_status *);
-void		 status_from_block(struct ipf_status *, const struct ctl_block *);
+void		 status_from_block(struct ipf_status *,
+		    const struct ctl_block *);
 enum ipf_state	 status_state_parse(const char *);
 const char	*status_state_name(enum ipf_state);
 int		 status_addr_parse(const char *, struct ipf_addr *);
@@ -95,7 +96,7 @@ int		 status_apply_event(struct ipf_status *st,
  * mistaken for an event.  Requests wait at most LINK_REQUEST_MS.
  */
 #define LINK_REQUEST_MS		400
-#define LINK_REFRESH_MS		200	/* a cached status is this fresh */
+#define LINK_REFRESH_MS		200	/* oldest status served */
 
 void		 link_init(const char *ctl_path);
 void		 link_shutdown(void);

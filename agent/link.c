@@ -22,15 +22,15 @@
 
 static struct {
 	char			 path[256];
-	struct ctlc		 ev;		/* subscribed: events only */
-	struct ctlc		 rq;		/* requests and replies */
+	struct ctlc		 ev;	/* subscribed: events only */
+	struct ctlc		 rq;	/* requests and replies */
 	struct ipf_status	 st;
-	int64_t			 fetched_ms;	/* st read then; 0: stale */
-	int64_t			 retry_ms;	/* next connection attempt */
+	int64_t			 fetched_ms;	/* 0: stale */
+	int64_t			 retry_ms;	/* next try */
 	int			 backoff_ms;
-	int			 ever_up;	/* connected once since start */
-	int			 quiet;		/* failure already logged */
-	int			 more;		/* events left in the buffer */
+	int			 ever_up;	/* connected once */
+	int			 quiet;		/* failure logged */
+	int			 more;		/* events buffered */
 } lk;
 
 /* Both connections are a unit: losing one loses the other. */

@@ -48,7 +48,7 @@
 struct options {
 	const char	*agentx;	/* NULL: net-snmp's default */
 	const char	*control;
-	const char	*user;		/* NULL: keep the starting user */
+	const char	*user;		/* NULL: stay who we are */
 	int		 foreground;
 	int		 debug;
 };

@@ -207,8 +207,8 @@ handle_group(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 static int
 register_group(struct group *g)
 {
-	netsnmp_handler_registration	*reg;
-	oid				 name[] = { IPF_OID_ROOT, 1, g->arc };
+	netsnmp_handler_registration *reg;
+	oid	 name[] = { IPF_OID_ROOT, 1, g->arc };
 
 	reg = netsnmp_create_handler_registration(g->name, handle_group,
 	    name, OID_LENGTH(name),

@@ -44,8 +44,8 @@ static const oid trap_oid_name[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 
 static struct {
 	int		connected;	/* an open AgentX session */
-	int		summary_due;	/* registered since the last summary */
-	uint32_t	unsent;		/* Counter32: raised without session */
+	int		summary_due;	/* registered since last sent */
+	uint32_t	unsent;		/* Counter32: no session then */
 } ns;
 
 static int

@@ -33,13 +33,13 @@
 #define FAILTIME_MAX_MS		3600000
 
 static struct {
-	int		open;		/* between RESERVE1 and COMMIT/FREE/UNDO */
+	int		open;		/* RESERVE1 to the end */
 	long		transid;
-	uint32_t	failtime_ms;	/* requested; 0: not in this request */
-	int		ismaster;	/* requested; -1: not in this request */
+	uint32_t	failtime_ms;	/* asked for; 0: not asked */
+	int		ismaster;	/* asked for; -1: not asked */
 	uint32_t	old_failtime_ms;
 	int		old_ismaster;
-	int		failtime_done;	/* ACTION applied it: UNDO reverts */
+	int		failtime_done;	/* applied: UNDO reverts */
 	int		ismaster_done;
 } tx;
 
@@ -234,7 +234,8 @@ undo(int subid)
 	} else
 		return SNMP_ERR_NOERROR;
 	if (err != SNMP_ERR_NOERROR) {
-		log_warnx("snmp set undo failed: %s stays changed", subid == OBJ_ISMASTER ? "ismaster" : "failtime");
+		log_warnx("snmp set undo failed: %s stays changed",
+		    subid == OBJ_ISMASTER ? "ismaster" : "failtime");
 		return SNMP_ERR_UNDOFAILED;
 	}
 	log_notice("snmp set undone: %s back to %s",

@@ -222,7 +222,8 @@ test_status_keys_become_typed_values(void **state)
 	assert_memory_equal(st.alias.octets, "\xc6\x12\x00\x64", 4);
 	assert_int_equal(st.other.type, 0);
 	assert_int_equal(st.failtime_ms, 1500);
-	assert_int_equal(st.interval_ms, 200);	/* a bad number keeps it */
+	/* a bad number keeps the old value */
+	assert_int_equal(st.interval_ms, 200);
 	assert_int_equal(st.peer, IPF_PEER_LOST);
 	assert_int_equal(st.peer_last_ms, -1);
 	assert_true(st.hb_sent == 4294967301ULL);
