@@ -181,6 +181,9 @@ verb_writes(enum ctl_verb verb)
 	case CTL_AUTO:
 	case CTL_SET:
 	case CTL_RELOAD:
+	case CTL_TAKEOVER:
+	case CTL_HANDBACK:
+	case CTL_SIMULATE:
 		return 1;
 	default:
 		return 0;

@@ -31,7 +31,10 @@ enum ctl_verb {
 	CTL_SET,		/* set failtime|ismaster VALUE [ORIGIN] */
 	CTL_RELOAD,		/* reload */
 	CTL_SUBSCRIBE,		/* subscribe: events until the client leaves */
-	CTL_PING		/* ping */
+	CTL_PING,		/* ping */
+	CTL_TAKEOVER,		/* takeover: confirm a pending takeover */
+	CTL_HANDBACK,		/* handback: confirm a pending release */
+	CTL_SIMULATE		/* simulate peer-loss: a rehearsal */
 };
 
 /* Error codes of "err CODE text" replies. */
@@ -44,7 +47,8 @@ enum ctl_verb {
 
 struct ctl_request {
 	enum ctl_verb	verb;
-	char		arg[2][64];	/* "set": key, value; add/remove: IP */
+	char		arg[2][64];	/* "set": key, value; add/remove: IP;
+					   simulate: what */
 	char		origin[16];	/* "set": "control" or "snmp" */
 	int		may_write;	/* SO_PEERCRED: root or the group */
 	uid_t		uid;

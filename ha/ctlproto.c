@@ -31,10 +31,13 @@ static const struct verb_syntax verbs[] = {
 	{ "remove",	CTL_REMOVE,	1, 1, "remove IP" },
 	{ "auto",	CTL_AUTO,	0, 0, "auto" },
 	{ "set",	CTL_SET,	2, 3,
-	    "set failtime|ismaster VALUE [control|snmp]" },
+	    "set failtime|ismaster|mode VALUE [control|snmp]" },
 	{ "reload",	CTL_RELOAD,	0, 0, "reload" },
 	{ "subscribe",	CTL_SUBSCRIBE,	0, 0, "subscribe" },
 	{ "ping",	CTL_PING,	0, 0, "ping" },
+	{ "takeover",	CTL_TAKEOVER,	0, 0, "takeover" },
+	{ "handback",	CTL_HANDBACK,	0, 0, "handback" },
+	{ "simulate",	CTL_SIMULATE,	1, 1, "simulate peer-loss" },
 };
 
 /*
@@ -107,9 +110,10 @@ check_set(char word[WORDS_MAX][WORD_LEN], int nwords, char *err,
     size_t errlen)
 {
 	if (strcmp(word[1], "failtime") != 0 &&
-	    strcmp(word[1], "ismaster") != 0) {
-		snprintf(err, errlen, "unknown key \"%s\" (failtime or ismaster)",
-		    word[1]);
+	    strcmp(word[1], "ismaster") != 0 &&
+	    strcmp(word[1], "mode") != 0) {
+		snprintf(err, errlen,
+		    "unknown key \"%s\" (failtime, ismaster or mode)", word[1]);
 		return -1;
 	}
 	if (nwords == 4 && strcmp(word[3], "control") != 0 &&

@@ -55,6 +55,10 @@ static const char usage_text[] =
 "  auto                     clear a manual add or remove\n"
 "  set failtime SECONDS     peer silence before a takeover, e.g. 0.5\n"
 "  set ismaster true|false  configured role\n"
+"  set mode auto|manual     manual: moves wait for takeover/handback\n"
+"  takeover                 confirm a pending takeover (manual mode)\n"
+"  handback                 confirm a pending release (manual mode)\n"
+"  simulate peer-loss       rehearse a takeover (see failoverctl(8))\n"
 "  reload                   read the configuration file again\n"
 "  ping                     check that failoverd answers\n"
 "  watch [-n COUNT]         print events, one line each\n"
@@ -198,7 +202,7 @@ static int
 cmd_set(const struct opts *o, int argc, char **argv)
 {
 	if (argc != 3 || (strcmp(argv[1], "failtime") != 0 &&
-	    strcmp(argv[1], "ismaster") != 0))
+	    strcmp(argv[1], "ismaster") != 0 && strcmp(argv[1], "mode") != 0))
 		return usage();
 	return change(o, argv, 3);
 }
@@ -473,7 +477,10 @@ static const struct command commands[] = {
 	{ "remove",	cmd_add_remove,	"remove IP" },
 	{ "auto",	cmd_no_args,	"auto" },
 	{ "set",	cmd_set,
-	    "set failtime SECONDS | set ismaster true|false" },
+	    "set failtime SECONDS | set ismaster true|false | set mode auto|manual" },
+	{ "takeover",	cmd_no_args,	"takeover" },
+	{ "handback",	cmd_no_args,	"handback" },
+	{ "simulate",	cmd_add_remove,	"simulate peer-loss" },
 	{ "reload",	cmd_no_args,	"reload" },
 	{ "ping",	cmd_ping,	"ping" },
 	{ "watch",	cmd_watch,	"watch [-n COUNT]" },

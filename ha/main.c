@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,9 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: failoverd [-dtv] [-f file] [-S schema]\n"
+	fprintf(stderr, "usage: failoverd [-dntv] [-f file] [-S schema]\n"
 	    "  -d  stay in the foreground, log to stderr\n"
+	    "  -n, --dry-run  decide and log as usual, but run no script\n"
 	    "  -t  check the configuration and its key file, then exit\n"
 	    "  -v  log debug messages too\n"
 	    "  -f  configuration file (default %s)\n"
@@ -96,9 +98,18 @@ main(int argc, char *argv[])
 	const char		*path = DEFAULT_CONF, *schema = NULL;
 	char			*abs;
 	int			 ch, foreground = 0, verbose = 0, test = 0;
+	int			 dry_run = 0;
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((ch = getopt(argc, argv, "df:S:tv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "df:nS:tv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'n':
+			dry_run = 1;
+			break;
 		case 'd':
 			foreground = 1;
 			break;
@@ -134,7 +145,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init("failoverd", 1, verbose);
-	if (node_start(&nd, abs, schema) == -1)
+	if (node_start(&nd, abs, schema, dry_run) == -1)
 		return 1;
 	if (!foreground) {
 		detach();

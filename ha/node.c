@@ -68,6 +68,8 @@ load_settings(struct node *nd)
 	nd->settings.failtime_origin = ORIGIN_CONFIG;
 	nd->settings.ismaster = nd->conf.ismaster;
 	nd->settings.ismaster_origin = ORIGIN_CONFIG;
+	nd->settings.manual = nd->conf.manual;
+	nd->settings.manual_origin = ORIGIN_CONFIG;
 	if (state_fingerprint(nd->conf_path, nd->fprint) == -1)
 		nd->fprint[0] = '\0';
 	switch (state_load_settings(nd->conf.statedir, nd->fprint,
@@ -77,10 +79,13 @@ load_settings(struct node *nd)
 		break;
 	case 1:
 		log_info("settings changed at run time kept: failtime %u ms "
-		    "(%s), ismaster %s (%s)", nd->settings.failtime_ms,
+		    "(%s), ismaster %s (%s), mode %s (%s)",
+		    nd->settings.failtime_ms,
 		    state_origin_name(nd->settings.failtime_origin),
 		    nd->settings.ismaster ? "true" : "false",
-		    state_origin_name(nd->settings.ismaster_origin));
+		    state_origin_name(nd->settings.ismaster_origin),
+		    nd->settings.manual ? "manual" : "auto",
+		    state_origin_name(nd->settings.manual_origin));
 		break;
 	}
 }
@@ -117,7 +122,8 @@ ctl_gid(const struct config *c)
 }
 
 int
-node_start(struct node *nd, const char *conf_path, const char *schema)
+node_start(struct node *nd, const char *conf_path, const char *schema,
+    int dry_run)
 {
 	struct conf_error	cerr;
 	char			err[512];
@@ -125,7 +131,11 @@ node_start(struct node *nd, const char *conf_path, const char *schema)
 	gid_t			gid;
 
 	memset(nd, 0, sizeof(*nd));
-	nd->udp = nd->sigfd = nd->arp.fd = -1;
+	nd->udp = nd->sigfd = nd->arp.fd = nd->lease_fd = -1;
+	nd->dry_run = dry_run;
+	nd->nearmiss_log.period_ms = 10000;
+	nd->ready.state = -1;
+	script_init(&nd->ready.job);
 	nd->conf_path = conf_path;
 	nd->schema = schema;
 	nd->peer.fresh_ms = -1;
@@ -171,6 +181,8 @@ node_start(struct node *nd, const char *conf_path, const char *schema)
 	if (arp_open(&nd->arp, nd->ifname) == -1)
 		log_warn("ARP on '%s': no probe for other holders, no "
 		    "gratuitous ARP", nd->ifname);
+	if (nd->conf.address_lease && node_lease_open(nd) == -1)
+		log_warn("rtnetlink: the address gets no lifetime");
 
 	load_settings(nd);
 	nd->interval_auto = nd->conf.interval_ms ==
@@ -178,6 +190,11 @@ node_start(struct node *nd, const char *conf_path, const char *schema)
 	fsm_init(&nd->fsm, nd->settings.ismaster,
 	    ntohl(nd->localip.s_addr) < ntohl(nd->conf.otherip.s_addr),
 	    node_address_present(nd), nd->settings.failtime_ms, now);
+	fsm_set_manual(&nd->fsm, nd->settings.manual);
+	fsm_set_ready(&nd->fsm, nd->conf.readiness[0] == '\0');
+	if (dry_run)
+		log_notice("dry run: decisions are made and logged, no script "
+		    "runs, and the peer is told this node holds nothing");
 	if (nd->fsm.holds)
 		log_notice("found %s on '%s' at start: reconciling with the "
 		    "peer before anything else", ip_text(nd->conf.aliasip),
@@ -208,6 +225,10 @@ send_heartbeat(struct node *nd, uint8_t extra_flags, int64_t now)
 	memset(&m, 0, sizeof(m));
 	m.state = nd->fsm.state;
 	m.flags = fsm_flags(&nd->fsm) | extra_flags;
+	/* A rehearsing node must never make its peer defer to it. */
+	if (nd->dry_run)
+		m.flags = (m.flags & ~(HB_F_HOLDS | HB_F_READY | HB_F_WANTS)) |
+		    HB_F_YIELDS;
 	m.sender = nd->localip;
 	m.receiver = nd->conf.otherip;
 	m.alias = nd->conf.aliasip;
@@ -272,6 +293,35 @@ reject(struct node *nd, enum hb_reject r, struct in_addr from, int64_t now)
 	}
 }
 
+/*
+ * A heartbeat that comes late by more than the near-miss share of
+ * failtime is a failover that almost happened: say so before one does.
+ */
+static void
+check_gap(struct node *nd, int64_t gap, int64_t now)
+{
+	uint64_t	limit = (uint64_t)nd->fsm.failtime_ms *
+	    nd->conf.nearmiss_permille / 1000;
+	long		suppressed;
+	char		text[32];
+
+	if (gap > nd->worst_gap_ms)
+		nd->worst_gap_ms = gap;
+	if ((uint64_t)gap <= limit)
+		return;
+	nd->n.nearmiss++;
+	if ((suppressed = log_limit_pass(&nd->nearmiss_log, now)) < 0)
+		return;
+	log_warning("near miss: %lld ms without a heartbeat from %s, %lld%% "
+	    "of failtime %u ms (%ld more since the last report)",
+	    (long long)gap, ip_text(nd->conf.otherip),
+	    (long long)(gap * 100 / nd->fsm.failtime_ms), nd->fsm.failtime_ms,
+	    suppressed);
+	snprintf(text, sizeof(text), "%lld", (long long)gap);
+	node_event(nd, "nearmiss", "gap_ms", text, "reason",
+	    "heartbeat late past the near-miss share of failtime");
+}
+
 static void
 accept_heartbeat(struct node *nd, const struct hb_msg *m, int64_t now)
 {
@@ -296,6 +346,8 @@ accept_heartbeat(struct node *nd, const struct hb_msg *m, int64_t now)
 		break;
 	}
 	nd->n.hb_received++;
+	if (nd->peer.alive)
+		check_gap(nd, now - nd->peer.fresh_ms, now);
 	nd->peer.msg = *m;
 	nd->peer.fresh_ms = now;
 	nd->peer.leaving = (m->flags & HB_F_LEAVING) != 0;
@@ -349,6 +401,12 @@ node_view(const struct node *nd, int64_t now, struct fsm_view *v)
 	v->peer_leaving = p->leaving;
 	v->peer_alive = p->fresh_ms >= 0 && !p->leaving &&
 	    now - p->fresh_ms < nd->fsm.failtime_ms;
+
+	/* A dry run's rehearsal: decide as if the peer were gone. */
+	if (nd->simulate && nd->dry_run) {
+		v->peer_alive = 0;
+		v->peer_silent_ms = nd->fsm.failtime_ms;
+	}
 	if (v->peer_alive) {
 		v->peer_master = (p->msg.flags & HB_F_MASTER) != 0;
 		v->peer_holds = (p->msg.flags & HB_F_HOLDS) != 0;
@@ -457,8 +515,18 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 	what = a == FSM_A_ADD ? "add" : "remove";
 	path = a == FSM_A_ADD ? nd->conf.add_script : nd->conf.remove_script;
 	build_env(nd, what, store, sizeof(store), envp);
-	if (a == FSM_A_ADD)
+	if (a == FSM_A_ADD) {
 		nd->take_start_ms = now;
+		nd->lease_seen = nd->lease_warned = 0;
+		nd->lease_next_ms = now;
+	}
+	if (nd->dry_run) {
+		log_notice("dry run: would run %s script '%s %s'", what, path,
+		    ip_text(nd->conf.aliasip));
+		fsm_script_done(&nd->fsm, a, 1, 0, now, &r);
+		node_apply(nd, &r, now);
+		return;
+	}
 	if (script_start(&nd->script, path, ip_text(nd->conf.aliasip),
 	    envp, nd->conf.script_timeout_ms, now) == 0) {
 		nd->running = a;
@@ -560,7 +628,7 @@ garp_tick(struct node *nd, int64_t now)
 {
 	if (nd->garp_left == 0 || now < nd->garp_next_ms)
 		return;
-	if (!nd->fsm.holds || nd->arp.fd == -1) {
+	if (!nd->fsm.holds || nd->arp.fd == -1 || nd->dry_run) {
 		nd->garp_left = 0;
 		return;
 	}
@@ -573,6 +641,113 @@ garp_tick(struct node *nd, int64_t now)
 	nd->garp_left--;
 	/* 0, 200 ms, 1 s: a neighbour that missed the first still learns. */
 	nd->garp_next_ms = now + (nd->garp_left == 2 ? 200 : 800);
+}
+
+/*
+ * The lifetime outlives a heartbeat gap the peer tolerates by at most a
+ * second (the kernel's granularity), so a daemon that stops renewing
+ * loses the address about when the peer takes it over.
+ */
+static uint32_t
+lease_seconds(const struct node *nd)
+{
+	uint32_t	s = nd->fsm.failtime_ms / 1000;
+
+	return s > 2 ? s - 1 : 1;
+}
+
+static void
+lease_tick(struct node *nd, int64_t now)
+{
+	struct fsm_result	r;
+
+	if (nd->lease_fd == -1)
+		return;
+	node_lease_drain(nd);
+	if (nd->dry_run || !nd->fsm.holds || now < nd->lease_next_ms ||
+	    script_running(&nd->script) || (nd->fsm.state != FSM_ACTIVE &&
+	    nd->fsm.state != FSM_PENDING))
+		return;
+	nd->lease_next_ms = now + lease_seconds(nd) * 1000 / 4;
+
+	if (node_address_present(nd)) {
+		nd->lease_seen = 1;
+		if (node_lease_renew(nd, lease_seconds(nd)) == -1)
+			log_warn("cannot renew the lifetime of %s",
+			    ip_text(nd->conf.aliasip));
+		return;
+	}
+	if (!nd->lease_seen) {
+		if (!nd->lease_warned)
+			log_warning("%s is not on '%s' after the add script: "
+			    "no lifetime to renew; set <addresslease>false"
+			    "</addresslease> for scripts that put the address "
+			    "elsewhere", ip_text(nd->conf.aliasip), nd->ifname);
+		nd->lease_warned = 1;
+		return;
+	}
+	log_warning("%s vanished from '%s' while held: expired or removed "
+	    "by hand", ip_text(nd->conf.aliasip), nd->ifname);
+	fsm_address_lost(&nd->fsm, now, &r);
+	node_apply(nd, &r, now);
+}
+
+static void
+ready_line(void *arg, const char *text)
+{
+	(void)arg;
+	log_debug("readiness check: %s", text);
+}
+
+/*
+ * The readiness check runs beside the scripts, never instead of them: a
+ * slow check must not delay a takeover that is already decided.
+ */
+static void
+ready_tick(struct node *nd, int64_t now)
+{
+	struct readiness	*rd = &nd->ready;
+	struct script_result	 res;
+	char			 store[1024], *envp[12];
+	int			 ok;
+
+	if (nd->conf.readiness[0] == '\0')
+		return;
+	if (script_running(&rd->job) || rd->job.out_fd != -1) {
+		script_read_output(&rd->job, ready_line, nd);
+		if (!script_poll(&rd->job, now, &res))
+			return;
+		script_read_output(&rd->job, ready_line, nd);
+		ok = res.status == 0 && !res.timed_out;
+		if (res.timed_out)
+			snprintf(rd->why, sizeof(rd->why), "check timed out "
+			    "after %u ms", nd->conf.readiness_timeout_ms);
+		else
+			snprintf(rd->why, sizeof(rd->why), "check exited %d",
+			    res.status);
+		if (ok != rd->state) {
+			(ok ? log_notice : log_warning)("readiness: %s (%s)",
+			    ok ? "ready" : "not ready", rd->why);
+			node_event(nd, "ready", "ready", ok ? "yes" : "no",
+			    "reason", rd->why);
+			fsm_set_ready(&nd->fsm, ok);
+			rd->state = ok;
+			send_heartbeat(nd, 0, now);
+		}
+		return;
+	}
+	if (now < rd->next_ms)
+		return;
+	rd->next_ms = now + nd->conf.readiness_interval_ms;
+	build_env(nd, "check", store, sizeof(store), envp);
+	if (script_start(&rd->job, nd->conf.readiness,
+	    ip_text(nd->conf.aliasip), envp, nd->conf.readiness_timeout_ms,
+	    now) == -1 && rd->state != 0) {
+		log_warn("readiness check '%s' cannot run", nd->conf.readiness);
+		snprintf(rd->why, sizeof(rd->why), "check cannot run");
+		rd->state = 0;
+		fsm_set_ready(&nd->fsm, 0);
+	}
 }
 
 static void
@@ -620,6 +795,11 @@ next_deadline(const struct node *nd)
 #define EARLIER(x) do { d = (x); if (d < t) t = d; } while (0)
 	EARLIER(fsm_deadline(&nd->fsm));
 	EARLIER(script_deadline(&nd->script));
+	if (nd->conf.readiness[0] != '\0')
+		EARLIER(script_running(&nd->ready.job) ?
+		    script_deadline(&nd->ready.job) : nd->ready.next_ms);
+	if (nd->lease_fd != -1 && nd->fsm.holds)
+		EARLIER(nd->lease_next_ms);
 	if (nd->peer.fresh_ms >= 0 && nd->peer.alive)
 		EARLIER(nd->peer.fresh_ms + nd->fsm.failtime_ms);
 	if (nd->probe.active)
@@ -642,8 +822,10 @@ read_signals(struct node *nd)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			if (!nd->stopping)
+			if (!nd->stopping) {
 				log_info("stopping on signal %u", si.ssi_signo);
+				node_notify("STOPPING=1");
+			}
 			nd->stopping = 1;
 			break;
 		case SIGHUP:
@@ -661,9 +843,11 @@ do_reload(struct node *nd)
 	char	err[512];
 
 	nd->reload = 0;
+	node_notify("RELOADING=1");
 	if (node_reload(nd, err, sizeof(err)) == -1)
 		log_warning("reload refused, running configuration kept: %s",
 		    err);
+	node_notify("READY=1");
 }
 
 /*
@@ -706,7 +890,7 @@ node_run(struct node *nd)
 {
 	struct pollfd	pfd[POLL_MAX];
 	int64_t		now, wait;
-	int		n, nctl;
+	int		n, nctl, told_ready = 0;
 
 	for (;;) {
 		now = node_now();
@@ -722,12 +906,22 @@ node_run(struct node *nd)
 		node_step(nd, now);
 		peer_tick(nd, now);
 		garp_tick(nd, now);
+		lease_tick(nd, now);
+		ready_tick(nd, now);
+		if (!told_ready) {
+			node_notify("READY=1");
+			told_ready = 1;
+		}
 
 		n = 0;
 		pfd[n++] = (struct pollfd){ .fd = nd->sigfd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = nd->udp, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = nd->arp.fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = nd->script.out_fd,
+		    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = nd->ready.job.out_fd,
+		    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = nd->lease_fd,
 		    .events = POLLIN };
 		nctl = ctl_pollfds(nd->ctl, pfd + n, POLL_MAX - n);
 

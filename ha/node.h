@@ -45,7 +45,16 @@ struct probe {
 	int64_t		next_log_ms;	/* a lasting holder: told each minute */
 };
 
+/* The optional readiness check, run like a script but on its own. */
+struct readiness {
+	struct script	job;
+	int64_t		next_ms;	/* next run */
+	int		state;		/* -1 unknown, 0 not ready, 1 ready */
+	char		why[96];	/* its last verdict, for status */
+};
+
 struct counters {
+	uint64_t	nearmiss;	/* heartbeats late past the share */
 	uint64_t	hb_sent;
 	uint64_t	hb_received;
 	uint64_t	rejects[HB_NREJECT];
@@ -96,6 +105,16 @@ struct node {
 	int64_t		 last_takeover_ms;
 	int64_t		 started_ms;
 
+	struct readiness ready;
+	int		 lease_fd;	/* rtnetlink, for the address lifetime */
+	int64_t		 lease_next_ms;
+	int		 lease_seen;	/* present since the last add */
+	int		 lease_warned;
+	int64_t		 worst_gap_ms;	/* longest wait between heartbeats */
+	struct log_limit nearmiss_log;
+
+	int		 dry_run;	/* decide, log, but run no script */
+	int		 simulate;	/* "simulate peer-loss" in force */
 	int		 stopping;	/* SIGTERM: release, tell, exit */
 	int		 reload;	/* SIGHUP seen */
 };
@@ -103,7 +122,8 @@ struct node {
 int64_t	 node_now(void);
 
 /* node.c */
-int	 node_start(struct node *, const char *conf_path, const char *schema);
+int	 node_start(struct node *, const char *conf_path, const char *schema,
+	    int dry_run);
 int	 node_run(struct node *);
 void	 node_step(struct node *, int64_t now);
 int	 node_reload(struct node *, char *err, size_t errlen);
@@ -126,6 +146,10 @@ int	 node_resolve_interface(struct node *, char *err, size_t errlen);
 int	 node_address_present(const struct node *);
 int	 node_open_udp(struct node *, char *err, size_t errlen);
 gid_t	 node_group_id(const char *name);	/* (gid_t)-2: none */
+int	 node_lease_open(struct node *);
+int	 node_lease_renew(struct node *, uint32_t lifetime_s);
+void	 node_lease_drain(struct node *);
+void	 node_notify(const char *state);	/* sd_notify(3) protocol */
 const char *ether_text(const unsigned char mac[6]);	/* static buffer */
 /* Dotted quad in one of four rotating static buffers: four per call. */
 const char *ip_text(struct in_addr);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "control.h"
 #include "key.h"
@@ -66,6 +67,8 @@ status_counters(const struct node *nd, struct ctl_reply *r)
 	    (unsigned long long)nd->n.releases);
 	ctl_reply_kv(r, "script_failures", "%llu",
 	    (unsigned long long)nd->n.script_failures);
+	ctl_reply_kv(r, "nearmiss", "%llu", (unsigned long long)nd->n.nearmiss);
+	ctl_reply_kv(r, "worst_gap_ms", "%lld", (long long)nd->worst_gap_ms);
 }
 
 static int
@@ -93,6 +96,21 @@ node_status(const struct node *nd, int64_t now, struct ctl_reply *r)
 	    effective_master(nd, &v) ? "master" : "slave");
 	ctl_reply_kv(r, "override", "%s",
 	    fsm_override_name(nd->fsm.override));
+	ctl_reply_kv(r, "mode", "%s", nd->fsm.manual ? "manual" : "auto");
+	ctl_reply_kv(r, "mode_source", "%s",
+	    state_origin_name(nd->settings.manual_origin));
+	ctl_reply_kv(r, "pending", "%s", nd->fsm.state != FSM_PENDING ?
+	    "none" : nd->fsm.pending == FSM_A_ADD ? "takeover" : "handback");
+	ctl_reply_kv(r, "ready", "%s", nd->conf.readiness[0] == '\0' ? "yes" :
+	    nd->ready.state < 0 ? "unknown" : yesno(nd->ready.state));
+	ctl_reply_kv(r, "ready_reason", "%s", nd->conf.readiness[0] == '\0' ?
+	    "no readiness check" : nd->ready.state < 0 ? "first check running" :
+	    nd->ready.why);
+	ctl_reply_kv(r, "dry_run", "%s", yesno(nd->dry_run));
+	ctl_reply_kv(r, "simulation", "%s", nd->simulate ? "peer-loss" :
+	    "none");
+	ctl_reply_kv(r, "addresslease", "%s", nd->lease_fd != -1 ?
+	    "on" : "off");
 	ctl_reply_kv(r, "aliasip", "%s", ip_text(c->aliasip));
 	ctl_reply_kv(r, "prefix", "%d", nd->prefix);
 	ctl_reply_kv(r, "otherip", "%s", ip_text(c->otherip));
@@ -187,6 +205,7 @@ node_apply_settings(struct node *nd, const struct settings *s, char *err,
 	nd->conf.interval_ms = interval;
 	fsm_set_failtime(&nd->fsm, s->failtime_ms);
 	fsm_set_role(&nd->fsm, s->ismaster);
+	fsm_set_manual(&nd->fsm, s->manual);
 	return 0;
 }
 
@@ -214,6 +233,15 @@ set_value(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
 			return;
 		}
 		s.failtime_origin = origin;
+	} else if (strcmp(q->arg[0], "mode") == 0) {
+		if (strcmp(q->arg[1], "auto") != 0 &&
+		    strcmp(q->arg[1], "manual") != 0) {
+			ctl_reply_err(r, CTL_E_TYPE, "mode: expected auto or "
+			    "manual, got '%s'", q->arg[1]);
+			return;
+		}
+		s.manual = strcmp(q->arg[1], "manual") == 0;
+		s.manual_origin = origin;
 	} else {
 		if (ctl_parse_bool(q->arg[1], &s.ismaster) == -1) {
 			ctl_reply_err(r, CTL_E_TYPE, "ismaster: expected true "
@@ -232,6 +260,53 @@ set_value(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
 	node_event(nd, "set", "key", q->arg[0], "value", q->arg[1]);
 	ctl_reply_ok(r);
 	node_status(nd, node_now(), r);
+	node_step(nd, node_now());
+}
+
+/* takeover / handback: an operator confirms what PENDING waits for. */
+static void
+confirm(struct node *nd, const struct ctl_request *q, struct ctl_reply *r,
+    enum fsm_action a)
+{
+	const char	*what = a == FSM_A_ADD ? "takeover" : "handback";
+
+	if (fsm_confirm(&nd->fsm, a) == -1) {
+		ctl_reply_err(r, CTL_E_REFUSED, "no %s is pending (state %s)",
+		    what, fsm_state_name(nd->fsm.state));
+		return;
+	}
+	log_notice("operator confirmed the pending %s (uid %u, pid %d)", what,
+	    (unsigned)q->uid, (int)q->pid);
+	node_step(nd, node_now());
+	ctl_reply_ok(r);
+	ctl_reply_kv(r, "state", "%s", fsm_state_name(nd->fsm.state));
+}
+
+/*
+ * A rehearsal of a takeover on a live pair.  In a dry run the node
+ * decides as if the peer were gone and only logs.  For real, moving the
+ * address while the peer still holds it must go in order, so it is a
+ * manual hold: the peer releases, then this node adds.
+ */
+static void
+simulate(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
+{
+	if (strcmp(q->arg[0], "peer-loss") != 0) {
+		ctl_reply_err(r, CTL_E_SYNTAX, "can simulate peer-loss only");
+		return;
+	}
+	nd->simulate = 1;
+	if (!nd->dry_run)
+		fsm_set_override(&nd->fsm, FSM_OVR_HOLD);
+	log_notice("rehearsal: simulating the loss of the peer (%s); "
+	    "'failoverctl auto' ends it", nd->dry_run ?
+	    "dry run, nothing moves" : "the address moves here in order");
+	node_event(nd, "simulate", "what", "peer-loss", "dry_run",
+	    yesno(nd->dry_run));
+	node_step(nd, node_now());
+	ctl_reply_ok(r);
+	ctl_reply_kv(r, "simulation", "peer-loss");
+	ctl_reply_kv(r, "state", "%s", fsm_state_name(nd->fsm.state));
 }
 
 static void
@@ -247,6 +322,8 @@ set_override(struct node *nd, const struct ctl_request *q,
 		return;
 	}
 	fsm_set_override(&nd->fsm, o);
+	if (o == FSM_OVR_NONE)
+		nd->simulate = 0;
 	log_notice("operator override: %s (uid %u, pid %d)",
 	    fsm_override_name(o), (unsigned)q->uid, (int)q->pid);
 	ctl_reply_ok(r);
@@ -282,6 +359,15 @@ node_ctl_request(void *arg, const struct ctl_request *q, struct ctl_reply *r)
 	case CTL_SET:
 		set_value(nd, q, r);
 		break;
+	case CTL_TAKEOVER:
+		confirm(nd, q, r, FSM_A_ADD);
+		break;
+	case CTL_HANDBACK:
+		confirm(nd, q, r, FSM_A_REMOVE);
+		break;
+	case CTL_SIMULATE:
+		simulate(nd, q, r);
+		break;
 	case CTL_RELOAD:
 		if (node_reload(nd, err, sizeof(err)) == -1) {
 			log_warning("reload refused, running configuration "
@@ -295,6 +381,26 @@ node_ctl_request(void *arg, const struct ctl_request *q, struct ctl_reply *r)
 	default:
 		ctl_reply_err(r, CTL_E_SYNTAX, "unknown request");
 		break;
+	}
+}
+
+/* A readiness check or an address lease added or dropped by a reload. */
+static void
+reload_extras(struct node *nd)
+{
+	if (nd->conf.readiness[0] == '\0') {
+		nd->ready.state = -1;
+		fsm_set_ready(&nd->fsm, 1);
+	} else if (nd->ready.state < 0) {
+		nd->ready.next_ms = 0;
+		fsm_set_ready(&nd->fsm, 0);
+	}
+	if (nd->conf.address_lease && nd->lease_fd == -1 &&
+	    node_lease_open(nd) == -1)
+		log_warn("rtnetlink: the address gets no lifetime");
+	if (!nd->conf.address_lease && nd->lease_fd != -1) {
+		close(nd->lease_fd);
+		nd->lease_fd = -1;
 	}
 }
 
@@ -363,7 +469,9 @@ node_reload(struct node *nd, char *err, size_t errlen)
 	if (strcmp(fprint, nd->fprint) != 0) {
 		s.failtime_ms = conf.failtime_ms;
 		s.ismaster = conf.ismaster;
+		s.manual = conf.manual;
 		s.failtime_origin = s.ismaster_origin = ORIGIN_CONFIG;
+		s.manual_origin = ORIGIN_CONFIG;
 	}
 	auto_iv = conf.interval_ms == conf_default_interval(conf.failtime_ms);
 	if (auto_iv)
@@ -385,6 +493,8 @@ node_reload(struct node *nd, char *err, size_t errlen)
 	memcpy(nd->fprint, fprint, sizeof(nd->fprint));
 	fsm_set_failtime(&nd->fsm, s.failtime_ms);
 	fsm_set_role(&nd->fsm, s.ismaster);
+	fsm_set_manual(&nd->fsm, s.manual);
+	reload_extras(nd);
 	log_info("configuration '%s' reloaded: failtime %u ms, interval %u "
 	    "ms, %s", nd->conf_path, nd->fsm.failtime_ms, nd->conf.interval_ms,
 	    nd->fsm.ismaster ? "master" : "slave");

@@ -4,6 +4,9 @@
  * floating address is on our interface now, and the heartbeat socket.
  */
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -11,6 +14,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <ifaddrs.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -174,4 +179,127 @@ ip_text(struct in_addr a)
 
 	next = (next + 1) % 4;
 	return inet_ntop(AF_INET, &a, text[next], sizeof(text[next]));
+}
+
+/*
+ * The address lease: the floating address carries a finite lifetime that
+ * only a live failoverd renews, so that a killed or frozen daemon's
+ * address expires by itself instead of staying on a host that no longer
+ * defends it.  Only the lifetime of an existing address is changed here:
+ * adding and removing stay the scripts' job.
+ */
+int
+node_lease_open(struct node *nd)
+{
+	nd->lease_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, NETLINK_ROUTE);
+	return nd->lease_fd == -1 ? -1 : 0;
+}
+
+static void
+put_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
+    size_t len)
+{
+	char		*at = (char *)nh + NLMSG_ALIGN(nh->nlmsg_len);
+	struct rtattr	 rta;
+
+	rta.rta_type = type;
+	rta.rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(at, &rta, sizeof(rta));
+	memcpy(at + RTA_LENGTH(0), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta.rta_len);
+}
+
+int
+node_lease_renew(struct node *nd, uint32_t lifetime_s)
+{
+	union {
+		struct nlmsghdr	nh;
+		char		buf[256];
+	} req;
+	struct nlmsghdr		*nh = &req.nh;
+	struct ifaddrmsg	*ifa;
+	struct ifa_cacheinfo	 ci;
+	struct sockaddr_nl	 kernel = { .nl_family = AF_NETLINK };
+	unsigned int		 index = if_nametoindex(nd->ifname);
+
+	if (index == 0)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
+	nh->nlmsg_type = RTM_NEWADDR;
+	/* REPLACE of an existing address changes its lifetime only. */
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
+	ifa = NLMSG_DATA(nh);
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)nd->prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = index;
+	put_attr(nh, IFA_LOCAL, &nd->conf.aliasip, 4);
+	put_attr(nh, IFA_ADDRESS, &nd->conf.aliasip, 4);
+	memset(&ci, 0, sizeof(ci));
+	ci.ifa_prefered = lifetime_s;
+	ci.ifa_valid = lifetime_s;
+	put_attr(nh, IFA_CACHEINFO, &ci, sizeof(ci));
+	if (sendto(nd->lease_fd, req.buf, nh->nlmsg_len, 0,
+	    (struct sockaddr *)&kernel, sizeof(kernel)) == -1)
+		return -1;
+	return 0;
+}
+
+/* Reads the kernel's answers to earlier renewals; logs a refusal. */
+void
+node_lease_drain(struct node *nd)
+{
+	char		 buf[4096];
+	struct nlmsghdr	*nh;
+	struct nlmsgerr	*e;
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < 16; i++) {
+		n = recv(nd->lease_fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			return;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		    nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = NLMSG_DATA(nh);
+			if (e->error != 0)
+				log_warning("cannot renew the lifetime of %s on "
+				    "'%s': %s", ip_text(nd->conf.aliasip),
+				    nd->ifname, strerror(-e->error));
+		}
+	}
+}
+
+/*
+ * Tells systemd about our state when it started us with Type=notify: a
+ * datagram to $NOTIFY_SOCKET, which needs no library.
+ */
+void
+node_notify(const char *state)
+{
+	struct sockaddr_un	 sun;
+	const char		*path = getenv("NOTIFY_SOCKET");
+	socklen_t		 len;
+	int			 fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+	    strlen(path));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return;
+	(void)sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len);
+	close(fd);
 }

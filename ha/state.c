@@ -159,18 +159,21 @@ int
 state_load_settings(const char *dir, const char *fprint, struct settings *s,
     char *err, size_t errlen)
 {
-	char		buf[512], fp[80], fo[16], mo[16];
-	unsigned	failtime, ismaster;
+	char		buf[512], fp[80], fo[16], mo[16], no[16];
+	unsigned	failtime, ismaster, manual;
 	struct settings	t;
 	int		r;
 
 	r = read_small(dir, "settings", buf, sizeof(buf), err, errlen);
 	if (r <= 0)
 		return r;
-	if (sscanf(buf, "fingerprint %79s failtime_ms %u %15s ismaster %u %15s",
-	    fp, &failtime, fo, &ismaster, mo) != 5 ||
+	if (sscanf(buf, "fingerprint %79s failtime_ms %u %15s ismaster %u %15s "
+	    "manual %u %15s", fp, &failtime, fo, &ismaster, mo, &manual,
+	    no) != 7 ||
 	    state_origin_parse(fo, &t.failtime_origin) == -1 ||
-	    state_origin_parse(mo, &t.ismaster_origin) == -1 || ismaster > 1) {
+	    state_origin_parse(mo, &t.ismaster_origin) == -1 ||
+	    state_origin_parse(no, &t.manual_origin) == -1 || ismaster > 1 ||
+	    manual > 1) {
 		snprintf(err, errlen, "'%s/settings' is damaged; ignoring it",
 		    dir);
 		return -1;
@@ -179,6 +182,7 @@ state_load_settings(const char *dir, const char *fprint, struct settings *s,
 		return 0;
 	t.failtime_ms = failtime;
 	t.ismaster = (int)ismaster;
+	t.manual = (int)manual;
 	*s = t;
 	return 1;
 }
@@ -192,9 +196,10 @@ state_save_settings(const char *dir, const char *fprint,
 	if (ensure_dir(dir, err, errlen) == -1)
 		return -1;
 	snprintf(buf, sizeof(buf),
-	    "fingerprint %s\nfailtime_ms %u %s\nismaster %d %s\n", fprint,
-	    s->failtime_ms, state_origin_name(s->failtime_origin),
-	    s->ismaster, state_origin_name(s->ismaster_origin));
+	    "fingerprint %s\nfailtime_ms %u %s\nismaster %d %s\nmanual %d %s\n",
+	    fprint, s->failtime_ms, state_origin_name(s->failtime_origin),
+	    s->ismaster, state_origin_name(s->ismaster_origin), s->manual,
+	    state_origin_name(s->manual_origin));
 	return write_atomic(dir, "settings", buf, err, errlen);
 }
 

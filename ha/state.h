@@ -26,6 +26,8 @@ struct settings {
 	enum setting_origin	failtime_origin;
 	int			ismaster;
 	enum setting_origin	ismaster_origin;
+	int			manual;		/* mode */
+	enum setting_origin	manual_origin;
 };
 
 /*
