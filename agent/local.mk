@@ -16,4 +16,9 @@ agent_test_agent_CFLAGS = $(AM_CFLAGS) $(SNMP_CFLAGS) $(CMOCKA_CFLAGS)
 agent_test_agent_LDADD = $(HA_LIBS) $(SNMP_LIBS) $(CMOCKA_LIBS)
 endif
 endif
-EXTRA_DIST += conf/snmpd.conf.example doc/snmp.md
+EXTRA_DIST += conf/snmpd.conf.example doc/snmp.md \
+	tests/e2e/snmplib.sh tests/e2e/50-snmp-read.sh \
+	tests/e2e/51-snmp-set.sh tests/e2e/52-snmp-trap.sh \
+	tests/e2e/53-snmp-master-restart.sh \
+	tests/e2e/54-snmp-master-stopped.sh tests/e2e/55-snmp-pysnmp.sh \
+	tests/e2e/56-snmp-privdrop.sh
