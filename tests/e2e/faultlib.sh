@@ -21,9 +21,7 @@
 
 FL_ATTACKER_IP=198.18.0.66
 FL_HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
-FL_TCPDUMP_PID=
 declare -A FL_DELAY_PID=()	# node -> nfq_delay.py PID
-declare -A FL_WATCH_PID=()	# node -> failoverctl watch PID
 
 # fl_require TOOL...: skips the test when one is missing.
 fl_require() {
@@ -37,7 +35,7 @@ fl_require() {
 # The attacker's namespace
 
 fl_attacker_setup() {
-	E2E_IP[x]=$FL_ATTACKER_IP
+	E2E_IP["x"]=$FL_ATTACKER_IP
 	net_add_ns x
 	net_attach x
 	say "attacker namespace ${E2E_NS}x at $FL_ATTACKER_IP on the bridge"
@@ -250,13 +248,13 @@ fl_fd_count() {
 # packet whose sender address is the floating address, with its
 # Ethernet source, one line each (epoch seconds first).
 fl_garp_start() {
-	local hex
-	hex=$(printf '%02x' ${E2E_ALIAS//./ })
+	local hex octets
+	IFS=. read -ra octets <<<"$E2E_ALIAS"
+	hex=$(printf '%02x' "${octets[@]}")
 	: >"$E2E_TMP/garp.txt"
 	ip netns exec "${E2E_NS}c" tcpdump -i eth0 -l -n -e -tt -Z root \
 	    "arp and arp[14:4] = 0x$hex" >"$E2E_TMP/garp.txt" \
 	    2>"$E2E_TMP/garp.err" &
-	FL_TCPDUMP_PID=$!
 	E2E_HELPERS+=("$!")
 	wait_for "grep -q 'listening on' '$E2E_TMP/garp.err'" 5 ||
 	    fail "tcpdump does not listen in ${E2E_NS}c"
@@ -279,7 +277,6 @@ fl_watch_start() {
 	local node=$1
 	"$FAILOVERCTL" -s "$E2E_TMP/$node/ctl.sock" watch \
 	    >>"$E2E_TMP/$node/events.log" 2>&1 &
-	FL_WATCH_PID[$node]=$!
 	E2E_HELPERS+=("$!")
 	wait_for "grep -q 'watching' '$E2E_TMP/$node/events.log'" 5 ||
 	    fail "failoverctl watch on $node did not start"
@@ -339,11 +336,12 @@ fl_spawn_at_barrier() {
 	rm -f "$dir/ctl.sock"
 	echo "=== $(date '+%T.%N') start failoverd (barrier)" \
 	    >>"$dir/daemon.log"
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	ip netns exec "${E2E_NS}$node" bash -c \
 	    'exec 3<"$1" && exec 3<&- && shift && exec "$@"' fl_barrier \
 	    "$fifo" "$FAILOVERD" -d -f "$dir/failover.xml" -S "$E2E_SCHEMA" \
 	    </dev/null >>"$dir/daemon.log" 2>&1 &
-	E2E_PID[$node]=$!
+	E2E_PID["$node"]=$!
 }
 
 # fl_barrier_open FIFO NODE...: once every NODE's process waits in the
