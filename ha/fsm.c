@@ -178,11 +178,23 @@ why_release(struct fsm *f, const struct fsm_view *v)
 }
 
 /*
- * In manual mode a move the node decided by itself waits in PENDING for
- * an operator; one the operator asked for (add, remove, or a confirmation)
- * goes ahead.  The reason stays the automatic one, so the operator sees
- * why the node wants to move.
+ * In manual mode a move the node decided by itself because the peer went
+ * silent, failed or came back waits in PENDING for an operator.  What an
+ * operator set in motion goes ahead: add or remove here, a confirmation,
+ * or the peer's own operator (it wants the address, or yields it), and so
+ * does the second half of a confirmed handback: the peer is there and
+ * says it let the address go.  The reason stays the automatic one, so the
+ * operator sees why the node wants to move.
  */
+static int
+orderly(enum fsm_action a, const struct fsm_view *v)
+{
+	if (a == FSM_A_ADD)
+		return v->peer_alive && !v->peer_holds &&
+		    (v->peer_ready || v->peer_yields);
+	return v->peer_alive && v->peer_wants;
+}
+
 static int
 must_wait(struct fsm *f, enum fsm_action a, const struct fsm_view *v,
     struct fsm_result *r)
@@ -190,7 +202,7 @@ must_wait(struct fsm *f, enum fsm_action a, const struct fsm_view *v,
 	enum fsm_override	asked = a == FSM_A_ADD ? FSM_OVR_HOLD :
 	    FSM_OVR_RELEASE;
 
-	if (!f->manual || f->override == asked ||
+	if (!f->manual || f->override == asked || orderly(a, v) ||
 	    (f->confirmed && f->pending == a)) {
 		f->confirmed = 0;
 		return 0;

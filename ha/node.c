@@ -537,7 +537,7 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 	BUG_ON(errno == EBUSY);
 	log_warn("%s script '%s' cannot run", what, path);
 	nd->n.script_failures++;
-	node_event(nd, "script", "script", what, "status", "127");
+	node_event_script(nd, what, 127, 0);
 	fsm_script_done(&nd->fsm, a, 0, node_address_present(nd), now, &r);
 	node_apply(nd, &r, now);
 }
@@ -558,7 +558,6 @@ script_tick(struct node *nd, int64_t now)
 	struct fsm_result	 r;
 	enum fsm_action		 a = nd->running;
 	const char		*what = a == FSM_A_ADD ? "add" : "remove";
-	char			 status[16];
 	int			 ok;
 
 	if (!script_running(&nd->script))
@@ -570,7 +569,6 @@ script_tick(struct node *nd, int64_t now)
 	nd->running = FSM_A_NONE;
 
 	ok = res.status == 0 && !res.timed_out;
-	snprintf(status, sizeof(status), "%d", res.status);
 	if (ok) {
 		log_info("%s script succeeded", what);
 	} else {
@@ -581,7 +579,7 @@ script_tick(struct node *nd, int64_t now)
 		else
 			log_warning("%s script failed with status %d", what,
 			    res.status);
-		node_event(nd, "script", "script", what, "status", status);
+		node_event_script(nd, what, res.status, res.timed_out);
 	}
 	fsm_script_done(&nd->fsm, a, ok, node_address_present(nd), now, &r);
 	if (ok && a == FSM_A_ADD) {

@@ -136,6 +136,8 @@ void	 node_ctl_request(void *arg, const struct ctl_request *,
 void	 node_status(const struct node *, int64_t now, struct ctl_reply *);
 void	 node_event_state(struct node *, enum fsm_state old,
 	    enum fsm_state new);
+void	 node_event_script(struct node *, const char *what, int status,
+	    int timed_out);
 void	 node_event(struct node *, const char *name, const char *key1,
 	    const char *val1, const char *key2, const char *val2);
 int	 node_apply_settings(struct node *, const struct settings *,

@@ -167,6 +167,21 @@ node_event_state(struct node *nd, enum fsm_state old, enum fsm_state new)
 	ctl_broadcast(nd->ctl, &ev);
 }
 
+void
+node_event_script(struct node *nd, const char *what, int status,
+    int timed_out)
+{
+	struct ctl_reply	ev;
+
+	ctl_reply_event(&ev, "script");
+	ctl_reply_kv(&ev, "script", "%s", what);
+	ctl_reply_kv(&ev, "arg", "%s", ip_text(nd->conf.aliasip));
+	ctl_reply_kv(&ev, "status", "%d", status);
+	ctl_reply_kv(&ev, "timed_out", "%s", timed_out ? "true" : "false");
+	ctl_reply_end(&ev);
+	ctl_broadcast(nd->ctl, &ev);
+}
+
 const char *
 node_conflict_text(const struct node *nd, int64_t now)
 {
@@ -213,6 +228,7 @@ static void
 set_value(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
 {
 	struct settings		 s = nd->settings;
+	struct ctl_reply	 ev;
 	enum setting_origin	 origin = ORIGIN_CONTROL;
 	char			 err[256];
 
@@ -257,7 +273,12 @@ set_value(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
 	}
 	log_notice("%s set to %s through %s (uid %u)", q->arg[0], q->arg[1],
 	    state_origin_name(origin), (unsigned)q->uid);
-	node_event(nd, "set", "key", q->arg[0], "value", q->arg[1]);
+	ctl_reply_event(&ev, "set");
+	ctl_reply_kv(&ev, "key", "%s", q->arg[0]);
+	ctl_reply_kv(&ev, "value", "%s", q->arg[1]);
+	ctl_reply_kv(&ev, "origin", "%s", state_origin_name(origin));
+	ctl_reply_end(&ev);
+	ctl_broadcast(nd->ctl, &ev);
 	ctl_reply_ok(r);
 	node_status(nd, node_now(), r);
 	node_step(nd, node_now());
