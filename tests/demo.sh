@@ -161,7 +161,7 @@ demo_snmp_after
 
 banner "summary"
 echo "master holding after start:          $(ms_to_s "$t_start") s"
-echo "crash to address on b:               $(ms_to_s "$t_take") s (failtime 1 s)"
+echo "crash to address on b:               $(ms_to_s "$t_take") s (b's failtime $(status failtime b) s)"
 echo "crash to client answered by b:       $(ms_to_s "$t_reach") s"
 echo "master restart to address on a only: $(ms_to_s "$t_hand") s"
 echo "master restart to client reaching a: $(ms_to_s "$t_reach2") s"
