@@ -36,6 +36,7 @@ static const char *const scripts[] = {
 
 static char	dir[PATH_MAX];
 static char	conf_path[PATH_MAX];
+static int	skip_msg_check;	/* FUZZ_SKIP has "conf-msg" */
 
 static void
 remove_dir(void)
@@ -73,6 +74,9 @@ fuzz_config_init(void)
 	char		 sub[PATH_MAX];
 	size_t		 i;
 
+	/* To fuzz on past a reported bug, while it waits for its fix. */
+	skip_msg_check = getenv("FUZZ_SKIP") != NULL &&
+	    strstr(getenv("FUZZ_SKIP"), "conf-msg") != NULL;
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
 	snprintf(dir, sizeof(dir), "%s/ipfo-fuzz-conf.XXXXXX", tmp);
@@ -226,16 +230,23 @@ check_round_trip(const struct config *c)
 	free(again);
 }
 
-/* A refusal names the file, and its message is one line of text. */
+/*
+ * A refusal names the file, and its message is one line of text: it is
+ * logged as it is, so a value quoted with its line breaks or escape
+ * bytes would split the log line or forge another.
+ */
 static void
 check_refusal(const struct conf_error *err)
 {
-	char	msg[PATH_MAX + 600];
+	char		 msg[PATH_MAX + 600];
+	const char	*p;
 
 	FUZZ_CHECK(terminated(err->file, sizeof(err->file)));
 	FUZZ_CHECK(terminated(err->msg, sizeof(err->msg)));
 	FUZZ_CHECK(err->msg[0] != '\0');
 	FUZZ_CHECK(err->line >= 0);
+	for (p = err->msg; *p != '\0' && !skip_msg_check; p++)
+		FUZZ_CHECK((unsigned char)*p >= 0x20 || *p == '\t');
 	conf_format_error(err, msg, sizeof(msg));
 	FUZZ_CHECK(msg[0] != '\0');
 }

@@ -11,7 +11,8 @@
 #   TARGET: heartbeat, config_xml, config_legacy, control (default: all)
 # Environment: FUZZ_BUILDDIR (default build-fuzz/ under the repository),
 # CC (default clang), FUZZ_KEEP=1 (keep the work directory with the
-# grown corpora and logs).
+# grown corpora and logs), FUZZ_SKIP (names of checks to leave out while
+# the bug they found waits for its fix: "conf-msg", see README).
 set -euo pipefail
 
 FUZZ_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -204,6 +205,8 @@ main() {
 	parse_args "$@"
 	trap cleanup EXIT
 	build
+	[ -z "${FUZZ_SKIP:-}" ] ||
+	    say "FUZZ_SKIP=$FUZZ_SKIP: those checks are off, in the regressions too"
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/ipfo-fuzz.XXXXXX")
 	mkdir -p "$WORK/tmp"
 	for t in "${TARGETS[@]}"; do
