@@ -17,7 +17,6 @@
 # changes state or runs a script, neither ever reports its peer lost.
 # Reordered heartbeats are older than one already taken; the node
 # refuses them as replays (rej_replay), which is printed, not asserted.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

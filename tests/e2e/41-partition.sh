@@ -15,7 +15,6 @@
 # pointed at b) comes back to a.  Exactly one holder from b's release on,
 # checked by the sampler.  The conflict is reported, but not on every turn
 # of the event loop: at most one warning per 10 s, like the rejects.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -10,7 +10,6 @@
 # the master again, releases; a announces the address again, and the
 # client, which followed b's announcement, comes back to a.  Exactly one
 # holder from b's release on.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

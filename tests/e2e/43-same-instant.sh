@@ -13,7 +13,6 @@
 #
 # Between rounds the loser stops first, then the winner, so that no
 # handover on the way down makes the loser run a script.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

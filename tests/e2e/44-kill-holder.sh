@@ -13,7 +13,6 @@
 #   1. a, the master, holds it; a is killed and restarted.
 #   2. b holds it while a is stopped; b is killed and restarted, alone.
 #      Then a starts and gets it back the usual way, b releasing first.
-# shellcheck disable=SC2119 # helpers with optional arguments
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"

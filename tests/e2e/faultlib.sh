@@ -334,7 +334,7 @@ fl_spawn_at_barrier() {
 	node_running "$node" && fail "fl_spawn_at_barrier $node: running"
 	write_config "$node" "$@"
 	rm -f "$dir/ctl.sock"
-	echo "=== $(date '+%T.%N') start failoverd (barrier)" \
+	echo "### $(date '+%T.%N') start failoverd (barrier)" \
 	    >>"$dir/daemon.log"
 	# shellcheck disable=SC2016 # expanded by the inner bash
 	ip netns exec "${E2E_NS}$node" bash -c \
