@@ -225,17 +225,21 @@ link_result_parse(const char *head)
 	return LINK_FAILED;
 }
 
+/*
+ * One request on the request connection.  An accepted "set" is answered
+ * with the whole new status, which is taken as the fresh copy; other
+ * answers carry a few keys only, folded in, and the next read refreshes.
+ */
 enum link_result
-link_set(const char *key, const char *value, char *text, size_t textlen)
+link_request(const char *line, char *text, size_t textlen)
 {
 	struct ctl_block	 b;
 	enum link_result	 r;
-	char			 line[160], err[256];
+	char			 err[256];
 
 	snprintf(text, textlen, "failoverd unreachable");
 	if (lk.rq.fd == -1)
 		return LINK_UNREACHABLE;
-	snprintf(line, sizeof(line), "set %s %s snmp", key, value);
 	if (ctlc_request(&lk.rq, line, &b, LINK_REQUEST_MS, err,
 	    sizeof(err)) == -1) {
 		snprintf(text, textlen, "%s", err);
@@ -244,10 +248,19 @@ link_set(const char *key, const char *value, char *text, size_t textlen)
 	}
 	snprintf(text, textlen, "%s", b.head);
 	r = link_result_parse(b.head);
-	/* The reply to a good "set" carries the whole new status. */
 	if (r == LINK_OK) {
 		status_from_block(&lk.st, &b);
-		lk.fetched_ms = agent_now_ms();
+		lk.fetched_ms = strncmp(line, "set ", 4) == 0 ?
+		    agent_now_ms() : 0;
 	}
 	return r;
+}
+
+enum link_result
+link_set(const char *key, const char *value, char *text, size_t textlen)
+{
+	char	 line[160];
+
+	snprintf(line, sizeof(line), "set %s %s snmp", key, value);
+	return link_request(line, text, textlen);
 }

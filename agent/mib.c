@@ -3,8 +3,9 @@
  * one handler per object group.  net-snmp's scalar_group helper turns a
  * GETNEXT into a GET of the right object, so the handlers only answer
  * GETs, from the status that link.c keeps fresh (at most LINK_REFRESH_MS
- * old, each refresh bounded by LINK_REQUEST_MS).  Writes to ipfConfig go
- * on to set.c.
+ * old, each refresh bounded by LINK_REQUEST_MS).  Writes to ipfConfig and
+ * ipfStatus (ipfConfirm) go on to set.c, which refuses the read-only
+ * objects.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -85,6 +86,8 @@ get_config(netsnmp_variable_list *vb, int subid, const struct ipf_status *st)
 	case 14: put_str(vb, st->interface); break;
 	case 15: put_u32(vb, ASN_UNSIGNED, st->port); break;
 	case 16: put_str(vb, st->config); break;
+	case 17: put_int(vb, ASN_INTEGER, st->mode); break;
+	case 18: put_int(vb, ASN_INTEGER, st->mode_src); break;
 	default: return -1;
 	}
 	return 0;
@@ -104,6 +107,14 @@ get_status(netsnmp_variable_list *vb, int subid, const struct ipf_status *st)
 		    (uint64_t)st->uptime_ms / 10);
 		break;
 	case 7: put_int(vb, ASN_INTEGER, truth(st->reachable)); break;
+	case 8: put_int(vb, ASN_INTEGER, st->pending); break;
+	/* ipfConfirm: an action, with nothing to read back */
+	case 9: put_int(vb, ASN_INTEGER, IPF_MOVE_NONE); break;
+	case 10: put_int(vb, ASN_INTEGER, st->ready); break;
+	case 11: put_str(vb, st->ready_reason); break;
+	case 12: put_int(vb, ASN_INTEGER, truth(st->dry_run)); break;
+	case 13: put_int(vb, ASN_INTEGER, st->simulation); break;
+	case 14: put_int(vb, ASN_INTEGER, truth(st->address_lease)); break;
 	default: return -1;
 	}
 	return 0;
@@ -119,6 +130,11 @@ get_peer(netsnmp_variable_list *vb, int subid, const struct ipf_status *st)
 	case 4: put_int(vb, ASN_INTEGER, truth(st->peer_ismaster)); break;
 	case 5: put_int(vb, ASN_INTEGER, truth(st->peer_holds)); break;
 	case 6: put_int(vb, ASN_INTEGER, truth(st->peer_ready)); break;
+	case 7: put_int(vb, ASN_INTEGER, st->peer_readiness); break;
+	case 8:
+		put_u32(vb, ASN_UNSIGNED, st->worst_gap_ms < 0 ? 0 :
+		    (uint64_t)st->worst_gap_ms);
+		break;
 	default: return -1;
 	}
 	return 0;
@@ -131,7 +147,7 @@ get_counters(netsnmp_variable_list *vb, int subid,
 	const uint64_t	 v[] = { 0, st->hb_sent, st->hb_received,
 	    st->rej_length, st->rej_version, st->rej_mac, st->rej_replay,
 	    st->rej_sender, st->takeovers, st->releases, st->script_failures,
-	    notify_unsent() };
+	    notify_unsent(), st->nearmiss };
 
 	if (subid < 1 || (size_t)subid >= sizeof(v) / sizeof(v[0]))
 		return -1;
@@ -169,10 +185,10 @@ static struct group {
 	getter		*get;
 	int		 writable;
 } groups[] = {
-	{ "ipfConfig", 1, 16, get_config, 1 },
-	{ "ipfStatus", 2, 7, get_status, 0 },
-	{ "ipfPeer", 3, 6, get_peer, 0 },
-	{ "ipfCounters", 4, 11, get_counters, 0 },
+	{ "ipfConfig", 1, 18, get_config, 1 },
+	{ "ipfStatus", 2, 14, get_status, 1 },
+	{ "ipfPeer", 3, 8, get_peer, 0 },
+	{ "ipfCounters", 4, 12, get_counters, 0 },
 	{ "ipfLastChange", 5, 4, get_last_change, 0 }
 };
 
@@ -193,7 +209,8 @@ handle_group(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 		subid = (int)req->requestvb->name[reg->rootoid_len - 2];
 		if (ri->mode != MODE_GET) {
 			if (g->writable)
-				return set_request(ri, req, subid);
+				return set_request(ri, req,
+				    SET_OBJECT((int)g->arc, subid));
 			netsnmp_set_request_error(ri, req,
 			    SNMP_ERR_NOTWRITABLE);
 			continue;

@@ -30,7 +30,8 @@
 /* Notification numbers under ipfNotifications (ROOT.0). */
 enum {
 	N_STATE_CHANGE = 1, N_PEER_LOST, N_PEER_BACK, N_SCRIPT_FAILURE,
-	N_AUTH_FAILURE, N_ADDRESS_CONFLICT, N_STATE_SUMMARY
+	N_AUTH_FAILURE, N_ADDRESS_CONFLICT, N_STATE_SUMMARY,
+	N_TAKEOVER_PENDING, N_READINESS_CHANGE, N_NEAR_MISS
 };
 
 /* Object groups under ipfObjects (ROOT.1) and their members used here. */
@@ -192,15 +193,18 @@ peer_event(const struct ctl_block *ev, const struct ipf_status *st)
 
 /*
  * failoverd reports failed runs only; a status of 0 without a timeout
- * would be a success and is not worth a notification.
+ * would be a success and is not worth a notification.  The argument is
+ * the event's; a daemon older than the "arg" key gets the floating
+ * address, which is what it passes.
  */
 static void
 script_event(const struct ctl_block *ev, const struct ipf_status *st)
 {
 	netsnmp_variable_list	*vl = NULL;
 	const char		*status = get(ev, "status");
-	int			 timed_out = strcmp(get(ev, "timed_out"),
-				    "yes") == 0;
+	const char		*to = get(ev, "timed_out");
+	int			 timed_out = strcmp(to, "true") == 0 ||
+				    strcmp(to, "yes") == 0;
 	char			 arg[INET6_ADDRSTRLEN];
 
 	if (strcmp(status, "0") == 0 && !timed_out)
@@ -237,6 +241,53 @@ auth_event(const struct ctl_block *ev)
 	send_notification(N_AUTH_FAILURE, "ipfAuthFailure", vl);
 }
 
+/* Sent besides the ipfStateChange to pending(8). */
+static void
+pending_event(const struct ctl_block *ev, const struct ipf_status *st)
+{
+	netsnmp_variable_list	*vl = NULL;
+
+	add_int(&vl, G_STATUS, 8, ASN_INTEGER, status_event_move(ev));
+	add_str(&vl, G_NOTIFY, 3, get(ev, "reason"));
+	add_addr(&vl, 7, &st->alias);
+	add_int(&vl, G_STATUS, 2, ASN_INTEGER, truth(st->holds));
+	send_notification(N_TAKEOVER_PENDING, "ipfTakeoverPending", vl);
+}
+
+static void
+ready_event(const struct ctl_block *ev)
+{
+	netsnmp_variable_list	*vl = NULL;
+	const char		*r = get(ev, "ready");
+
+	add_int(&vl, G_STATUS, 10, ASN_INTEGER,
+	    strcmp(r, "yes") == 0 ? IPF_READY_YES :
+	    strcmp(r, "no") == 0 ? IPF_READY_NO : IPF_READY_UNKNOWN);
+	add_str(&vl, G_STATUS, 11, get(ev, "reason"));
+	send_notification(N_READINESS_CHANGE, "ipfReadinessChange", vl);
+}
+
+/*
+ * failoverd rate-limits these events; the counter, read fresh, tells a
+ * manager how many near misses the limit folded into this one.
+ */
+static void
+nearmiss_event(const struct ctl_block *ev)
+{
+	const struct ipf_status	*st = link_status();
+	netsnmp_variable_list	*vl = NULL;
+	unsigned long		 gap = strtoul(get(ev, "gap_ms"), NULL, 10);
+
+	add_int(&vl, G_NOTIFY, 10, ASN_UNSIGNED,
+	    (long)(gap > UINT32_MAX ? UINT32_MAX : gap));
+	add_int(&vl, G_CONFIG, 4, ASN_UNSIGNED, st->failtime_ms);
+	add_int(&vl, G_COUNTERS, 12, ASN_COUNTER,
+	    (long)(st->nearmiss & 0xffffffffU));
+	add_str(&vl, G_NOTIFY, 3, get(ev, "reason"));
+	add_addr(&vl, 10, &st->other);
+	send_notification(N_NEAR_MISS, "ipfNearMiss", vl);
+}
+
 static void
 conflict_event(const struct ctl_block *ev, const struct ipf_status *st)
 {
@@ -256,11 +307,13 @@ notify_event(const struct ctl_block *ev, const struct ipf_status *st)
 
 	if (strncmp(ev->head, "event ", 6) != 0)
 		return;
-	if (strcmp(name, "state") == 0)
+	if (strcmp(name, "state") == 0) {
 		notify_state_change(status_state_parse(get(ev, "old")),
 		    status_state_parse(get(ev, "new")), get(ev, "reason"),
 		    st);
-	else if (strcmp(name, "peer") == 0)
+		if (status_state_parse(get(ev, "new")) == IPF_S_PENDING)
+			pending_event(ev, st);
+	} else if (strcmp(name, "peer") == 0)
 		peer_event(ev, st);
 	else if (strcmp(name, "script") == 0)
 		script_event(ev, st);
@@ -268,6 +321,10 @@ notify_event(const struct ctl_block *ev, const struct ipf_status *st)
 		auth_event(ev);
 	else if (strcmp(name, "conflict") == 0)
 		conflict_event(ev, st);
+	else if (strcmp(name, "ready") == 0)
+		ready_event(ev);
+	else if (strcmp(name, "nearmiss") == 0)
+		nearmiss_event(ev);
 }
 
 static void

@@ -45,30 +45,47 @@ static void
 test_type_and_length_are_checked_first(void **state)
 {
 	static const struct {
-		int	subid, type;
+		int	object, type;
 		size_t	len;
 		int	want;
 	} cases[] = {
-		{ 1, ASN_INTEGER, sizeof(long), SNMP_ERR_NOERROR },
-		{ 1, ASN_OCTET_STR, 4, SNMP_ERR_WRONGTYPE },
-		{ 1, ASN_UNSIGNED, sizeof(long), SNMP_ERR_WRONGTYPE },
-		{ 3, ASN_OCTET_STR, 1, SNMP_ERR_NOERROR },
-		{ 3, ASN_OCTET_STR, 12, SNMP_ERR_NOERROR },
-		{ 3, ASN_OCTET_STR, 0, SNMP_ERR_WRONGLENGTH },
-		{ 3, ASN_OCTET_STR, 13, SNMP_ERR_WRONGLENGTH },
-		{ 3, ASN_INTEGER, sizeof(long), SNMP_ERR_WRONGTYPE },
-		{ 4, ASN_UNSIGNED, sizeof(long), SNMP_ERR_NOERROR },
-		{ 4, ASN_INTEGER, sizeof(long), SNMP_ERR_WRONGTYPE },
-		{ 4, ASN_COUNTER, sizeof(long), SNMP_ERR_WRONGTYPE },
-		{ 2, ASN_INTEGER, sizeof(long), SNMP_ERR_NOTWRITABLE },
-		{ 16, ASN_OCTET_STR, 4, SNMP_ERR_NOTWRITABLE }
+		{ SET_ISMASTER, ASN_INTEGER, sizeof(long), SNMP_ERR_NOERROR },
+		{ SET_ISMASTER, ASN_OCTET_STR, 4, SNMP_ERR_WRONGTYPE },
+		{ SET_ISMASTER, ASN_UNSIGNED, sizeof(long),
+		    SNMP_ERR_WRONGTYPE },
+		{ SET_FAILTIME, ASN_OCTET_STR, 1, SNMP_ERR_NOERROR },
+		{ SET_FAILTIME, ASN_OCTET_STR, 12, SNMP_ERR_NOERROR },
+		{ SET_FAILTIME, ASN_OCTET_STR, 0, SNMP_ERR_WRONGLENGTH },
+		{ SET_FAILTIME, ASN_OCTET_STR, 13, SNMP_ERR_WRONGLENGTH },
+		{ SET_FAILTIME, ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_WRONGTYPE },
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, sizeof(long),
+		    SNMP_ERR_NOERROR },
+		{ SET_FAILTIME_MS, ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_WRONGTYPE },
+		{ SET_FAILTIME_MS, ASN_COUNTER, sizeof(long),
+		    SNMP_ERR_WRONGTYPE },
+		{ SET_MODE, ASN_INTEGER, sizeof(long), SNMP_ERR_NOERROR },
+		{ SET_MODE, ASN_OCTET_STR, 6, SNMP_ERR_WRONGTYPE },
+		{ SET_CONFIRM, ASN_INTEGER, sizeof(long), SNMP_ERR_NOERROR },
+		{ SET_CONFIRM, ASN_UNSIGNED, sizeof(long),
+		    SNMP_ERR_WRONGTYPE },
+		{ SET_OBJECT(1, 2), ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_NOTWRITABLE },
+		{ SET_OBJECT(1, 16), ASN_OCTET_STR, 4, SNMP_ERR_NOTWRITABLE },
+		{ SET_OBJECT(1, 18), ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_NOTWRITABLE },
+		{ SET_OBJECT(2, 1), ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_NOTWRITABLE },
+		{ SET_OBJECT(2, 8), ASN_INTEGER, sizeof(long),
+		    SNMP_ERR_NOTWRITABLE }
 	};
 	size_t	i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_int_equal(set_check_type(cases[i].subid, cases[i].type,
-		    cases[i].len), cases[i].want);
+		assert_int_equal(set_check_type(cases[i].object,
+		    cases[i].type, cases[i].len), cases[i].want);
 }
 
 static void
@@ -94,8 +111,8 @@ test_failtime_strings_follow_the_configuration_syntax(void **state)
 		{ "1 ", SNMP_ERR_WRONGVALUE, 0 }
 	};
 	netsnmp_variable_list	 vb;
-	uint32_t		 ms;
-	int			 im, i;
+	long			 ms;
+	int			 i;
 
 	(void)state;
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
@@ -103,7 +120,7 @@ test_failtime_strings_follow_the_configuration_syntax(void **state)
 		snmp_set_var_typed_value(&vb, ASN_OCTET_STR, cases[i].s,
 		    strlen(cases[i].s));
 		ms = 0;
-		assert_int_equal(set_check_value(3, &vb, &ms, &im),
+		assert_int_equal(set_check_value(SET_FAILTIME, &vb, &ms),
 		    cases[i].want);
 		if (cases[i].want == SNMP_ERR_NOERROR)
 			assert_int_equal(ms, cases[i].ms);
@@ -111,42 +128,55 @@ test_failtime_strings_follow_the_configuration_syntax(void **state)
 	}
 }
 
+/* WANT_V: the checked value when accepted. */
 static void
-test_failtime_ms_and_role_ranges(void **state)
+test_integer_ranges_of_failtime_role_mode_and_confirm(void **state)
 {
 	static const struct {
-		int	subid, type;
+		int	object, type;
 		long	v;
 		int	want;
+		long	want_v;
 	} cases[] = {
-		{ 4, ASN_UNSIGNED, 30, SNMP_ERR_NOERROR },
-		{ 4, ASN_UNSIGNED, 3600000, SNMP_ERR_NOERROR },
-		{ 4, ASN_UNSIGNED, 29, SNMP_ERR_WRONGVALUE },
-		{ 4, ASN_UNSIGNED, 3600001, SNMP_ERR_WRONGVALUE },
-		{ 4, ASN_UNSIGNED, 0, SNMP_ERR_WRONGVALUE },
-		{ 1, ASN_INTEGER, 1, SNMP_ERR_NOERROR },
-		{ 1, ASN_INTEGER, 2, SNMP_ERR_NOERROR },
-		{ 1, ASN_INTEGER, 0, SNMP_ERR_WRONGVALUE },
-		{ 1, ASN_INTEGER, 3, SNMP_ERR_WRONGVALUE },
-		{ 1, ASN_INTEGER, -1, SNMP_ERR_WRONGVALUE }
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, 30, SNMP_ERR_NOERROR, 30 },
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, 3600000, SNMP_ERR_NOERROR,
+		    3600000 },
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, 29, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, 3600001, SNMP_ERR_WRONGVALUE,
+		    0 },
+		{ SET_FAILTIME_MS, ASN_UNSIGNED, 0, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_ISMASTER, ASN_INTEGER, 1, SNMP_ERR_NOERROR, 1 },
+		{ SET_ISMASTER, ASN_INTEGER, 2, SNMP_ERR_NOERROR, 0 },
+		{ SET_ISMASTER, ASN_INTEGER, 0, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_ISMASTER, ASN_INTEGER, 3, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_ISMASTER, ASN_INTEGER, -1, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_MODE, ASN_INTEGER, 1, SNMP_ERR_NOERROR, IPF_MODE_AUTO },
+		{ SET_MODE, ASN_INTEGER, 2, SNMP_ERR_NOERROR,
+		    IPF_MODE_MANUAL },
+		{ SET_MODE, ASN_INTEGER, 0, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_MODE, ASN_INTEGER, 3, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_CONFIRM, ASN_INTEGER, 2, SNMP_ERR_NOERROR,
+		    IPF_MOVE_TAKEOVER },
+		{ SET_CONFIRM, ASN_INTEGER, 3, SNMP_ERR_NOERROR,
+		    IPF_MOVE_HANDBACK },
+		{ SET_CONFIRM, ASN_INTEGER, 1, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_CONFIRM, ASN_INTEGER, 4, SNMP_ERR_WRONGVALUE, 0 },
+		{ SET_CONFIRM, ASN_INTEGER, 0, SNMP_ERR_WRONGVALUE, 0 }
 	};
 	netsnmp_variable_list	 vb;
-	uint32_t		 ms;
-	int			 im, i;
+	long			 v;
+	int			 i;
 
 	(void)state;
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
 		memset(&vb, 0, sizeof(vb));
 		snmp_set_var_typed_integer(&vb, (u_char)cases[i].type,
 		    cases[i].v);
-		ms = 0;
-		im = -1;
-		assert_int_equal(set_check_value(cases[i].subid, &vb, &ms,
-		    &im), cases[i].want);
-		if (cases[i].want == SNMP_ERR_NOERROR && cases[i].subid == 4)
-			assert_int_equal(ms, (uint32_t)cases[i].v);
-		if (cases[i].want == SNMP_ERR_NOERROR && cases[i].subid == 1)
-			assert_int_equal(im, cases[i].v == 1);
+		v = -1;
+		assert_int_equal(set_check_value(cases[i].object, &vb, &v),
+		    cases[i].want);
+		if (cases[i].want == SNMP_ERR_NOERROR)
+			assert_int_equal(v, cases[i].want_v);
 	}
 }
 
@@ -265,6 +295,142 @@ test_events_update_state_and_peer(void **state)
 	assert_int_equal(status_state_parse("bogus"), IPF_S_UNKNOWN);
 }
 
+static void
+test_safety_keys_become_typed_values(void **state)
+{
+	struct ctl_block	 b;
+	struct ipf_status	 st;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	snprintf(b.head, sizeof(b.head), "ok");
+	add_kv(&b, "state", "pending");
+	add_kv(&b, "mode", "manual");
+	add_kv(&b, "mode_source", "snmp");
+	add_kv(&b, "pending", "takeover");
+	add_kv(&b, "ready", "no");
+	add_kv(&b, "ready_reason", "check exited 1");
+	add_kv(&b, "peer_ready", "unknown");
+	add_kv(&b, "dry_run", "yes");
+	add_kv(&b, "simulation", "peer-loss");
+	add_kv(&b, "addresslease", "on");
+	add_kv(&b, "nearmiss", "3");
+	add_kv(&b, "worst_gap_ms", "712");
+	status_clear(&st);
+	assert_int_equal(st.pending, IPF_MOVE_UNKNOWN);
+	assert_int_equal(st.ready, IPF_READY_UNKNOWN);
+	status_from_block(&st, &b);
+
+	assert_int_equal(st.state, IPF_S_PENDING);
+	assert_int_equal(st.state, 8);
+	assert_string_equal(status_state_name(st.state), "pending");
+	assert_int_equal(st.mode, IPF_MODE_MANUAL);
+	assert_int_equal(st.mode_src, IPF_SRC_SNMP);
+	assert_int_equal(st.pending, IPF_MOVE_TAKEOVER);
+	assert_int_equal(st.ready, IPF_READY_NO);
+	assert_string_equal(st.ready_reason, "check exited 1");
+	/* the deprecated TruthValue says false, its successor unknown */
+	assert_int_equal(st.peer_ready, 0);
+	assert_int_equal(st.peer_readiness, IPF_READY_UNKNOWN);
+	assert_int_equal(st.dry_run, 1);
+	assert_int_equal(st.simulation, IPF_SIM_PEER_LOSS);
+	assert_int_equal(st.address_lease, 1);
+	assert_true(st.nearmiss == 3);
+	assert_true(st.worst_gap_ms == 712);
+
+	memset(&b, 0, sizeof(b));
+	snprintf(b.head, sizeof(b.head), "ok");
+	add_kv(&b, "pending", "sideways");
+	add_kv(&b, "peer_ready", "yes");
+	add_kv(&b, "addresslease", "off");
+	status_from_block(&st, &b);
+	assert_int_equal(st.pending, IPF_MOVE_UNKNOWN);
+	assert_int_equal(st.peer_ready, 1);
+	assert_int_equal(st.peer_readiness, IPF_READY_YES);
+	assert_int_equal(st.address_lease, 0);
+}
+
+static void
+event(struct ctl_block *b, const char *name)
+{
+	memset(b, 0, sizeof(*b));
+	snprintf(b->head, sizeof(b->head), "event %s", name);
+}
+
+static void
+test_pending_ready_and_set_events_are_folded(void **state)
+{
+	struct ctl_block	 b;
+	struct ipf_status	 st;
+
+	(void)state;
+	status_clear(&st);
+	st.state = IPF_S_STANDBY;
+	event(&b, "state");
+	add_kv(&b, "old", "standby");
+	add_kv(&b, "new", "pending");
+	add_kv(&b, "reason", "peer silent for 1003 ms");
+	add_kv(&b, "holds", "no");
+	assert_int_equal(status_apply_event(&st, &b), 1);
+	assert_int_equal(st.state, IPF_S_PENDING);
+	assert_int_equal(st.pending, IPF_MOVE_TAKEOVER);
+	assert_int_equal(status_event_move(&b), IPF_MOVE_TAKEOVER);
+
+	event(&b, "state");
+	add_kv(&b, "new", "pending");
+	add_kv(&b, "holds", "yes");
+	assert_int_equal(status_event_move(&b), IPF_MOVE_HANDBACK);
+	add_kv(&b, "pending", "takeover");
+	assert_int_equal(status_event_move(&b), IPF_MOVE_TAKEOVER);
+
+	event(&b, "state");
+	add_kv(&b, "new", "taking");
+	add_kv(&b, "holds", "no");
+	(void)status_apply_event(&st, &b);
+	assert_int_equal(st.pending, IPF_MOVE_NONE);
+
+	event(&b, "ready");
+	add_kv(&b, "ready", "yes");
+	add_kv(&b, "reason", "check exited 0");
+	assert_int_equal(status_apply_event(&st, &b), 0);
+	assert_int_equal(st.ready, IPF_READY_YES);
+	assert_string_equal(st.ready_reason, "check exited 0");
+
+	event(&b, "set");
+	add_kv(&b, "key", "mode");
+	add_kv(&b, "value", "manual");
+	add_kv(&b, "origin", "snmp");
+	(void)status_apply_event(&st, &b);
+	assert_int_equal(st.mode, IPF_MODE_MANUAL);
+	assert_int_equal(st.mode_src, IPF_SRC_SNMP);
+
+	event(&b, "set");
+	add_kv(&b, "key", "failtime");
+	add_kv(&b, "value", "2.5");
+	add_kv(&b, "origin", "control");
+	(void)status_apply_event(&st, &b);
+	assert_int_equal(st.failtime_ms, 2500);
+	assert_int_equal(st.failtime_src, IPF_SRC_CONTROL);
+
+	event(&b, "set");
+	add_kv(&b, "key", "ismaster");
+	add_kv(&b, "value", "no");
+	add_kv(&b, "origin", "snmp");
+	st.ismaster = 1;
+	(void)status_apply_event(&st, &b);
+	assert_int_equal(st.ismaster, 0);
+	assert_int_equal(st.ismaster_src, IPF_SRC_SNMP);
+
+	/* a value failoverd would never send leaves the setting alone */
+	event(&b, "set");
+	add_kv(&b, "key", "failtime");
+	add_kv(&b, "value", "soon");
+	add_kv(&b, "origin", "snmp");
+	(void)status_apply_event(&st, &b);
+	assert_int_equal(st.failtime_ms, 2500);
+	assert_int_equal(st.failtime_src, IPF_SRC_CONTROL);
+}
+
 int
 main(void)
 {
@@ -272,10 +438,13 @@ main(void)
 		cmocka_unit_test(test_type_and_length_are_checked_first),
 		cmocka_unit_test(
 		    test_failtime_strings_follow_the_configuration_syntax),
-		cmocka_unit_test(test_failtime_ms_and_role_ranges),
+		cmocka_unit_test(
+		    test_integer_ranges_of_failtime_role_mode_and_confirm),
 		cmocka_unit_test(test_failoverd_answers_map_to_snmp_errors),
 		cmocka_unit_test(test_status_keys_become_typed_values),
-		cmocka_unit_test(test_events_update_state_and_peer)
+		cmocka_unit_test(test_events_update_state_and_peer),
+		cmocka_unit_test(test_safety_keys_become_typed_values),
+		cmocka_unit_test(test_pending_ready_and_set_events_are_folded)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
