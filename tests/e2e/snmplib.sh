@@ -58,6 +58,8 @@ SNMP_OBJECTS=(
 	"ipfInterface 1.14 interface str"
 	"ipfHeartbeatPort 1.15 port int"
 	"ipfConfigFile 1.16 config str"
+	"ipfMode 1.17 mode mode"
+	"ipfModeSource 1.18 mode_source source"
 	"ipfState 2.1 state state"
 	"ipfHoldsAddress 2.2 holds truth"
 	"ipfEffectiveRole 2.3 effective_role role"
@@ -65,12 +67,21 @@ SNMP_OBJECTS=(
 	"ipfForeignHolder 2.5 foreign_holder truth"
 	"ipfDaemonUptime 2.6 uptime_ms ticks"
 	"ipfDaemonReachable 2.7 - reachable"
+	"ipfPending 2.8 pending move"
+	"ipfConfirm 2.9 - confirm"
+	"ipfReady 2.10 ready ready"
+	"ipfReadyReason 2.11 ready_reason str"
+	"ipfDryRun 2.12 dry_run truth"
+	"ipfSimulation 2.13 simulation sim"
+	"ipfAddressLease 2.14 addresslease truth"
 	"ipfPeerStatus 3.1 peer peer"
 	"ipfPeerLastHeard 3.2 peer_last_ms heard"
 	"ipfPeerState 3.3 peer_state state"
 	"ipfPeerIsMaster 3.4 peer_ismaster truth"
 	"ipfPeerHoldsAddress 3.5 peer_holds truth"
 	"ipfPeerReady 3.6 peer_ready truth"
+	"ipfPeerReadiness 3.7 peer_ready ready"
+	"ipfWorstGapMs 3.8 worst_gap_ms mono"
 	"ipfHeartbeatsSent 4.1 hb_sent mono"
 	"ipfHeartbeatsReceived 4.2 hb_received mono"
 	"ipfRejectedLength 4.3 rej_length mono"
@@ -82,6 +93,7 @@ SNMP_OBJECTS=(
 	"ipfReleases 4.9 releases mono"
 	"ipfScriptFailures 4.10 script_failures mono"
 	"ipfNotificationsUnsent 4.11 - unsent"
+	"ipfNearMisses 4.12 nearmiss mono"
 	"ipfLastChangeTime 5.1 last_change int"
 	"ipfLastChangeAge 5.2 last_change_ago_ms mono"
 	"ipfLastChangeReason 5.3 last_reason str"
@@ -91,7 +103,8 @@ SNMP_OBJECTS=(
 # Notification numbers under ipfNotifications.
 declare -A SNMP_TRAP=([ipfStateChange]=1 [ipfPeerLost]=2 [ipfPeerBack]=3
     [ipfScriptFailure]=4 [ipfAuthFailure]=5 [ipfAddressConflict]=6
-    [ipfStateSummary]=7)
+    [ipfStateSummary]=7 [ipfTakeoverPending]=8 [ipfReadinessChange]=9
+    [ipfNearMiss]=10)
 
 # ---------------------------------------------------------------------
 # Names and values
@@ -114,13 +127,21 @@ oid_of() {
 snmp_expect() {
 	local kind=$1 v=$2
 	case $kind in
-	truth) case $v in true | yes) echo 1 ;; *) echo 2 ;; esac ;;
+	truth) case $v in true | yes | on) echo 1 ;; *) echo 2 ;; esac ;;
 	state)
 		case $v in
 		init) echo 1 ;; standby) echo 2 ;; taking) echo 3 ;;
 		active) echo 4 ;; releasing) echo 5 ;; fault) echo 6 ;;
-		*) echo 7 ;;
+		pending) echo 8 ;; *) echo 7 ;;
 		esac ;;
+	ready) case $v in yes) echo 1 ;; no) echo 2 ;; *) echo 3 ;; esac ;;
+	mode) case $v in manual) echo 2 ;; *) echo 1 ;; esac ;;
+	move)
+		case $v in
+		none) echo 1 ;; takeover) echo 2 ;; handback) echo 3 ;;
+		*) echo 4 ;;
+		esac ;;
+	sim) case $v in none) echo 1 ;; peer-loss) echo 2 ;; *) echo 3 ;; esac ;;
 	source)
 		case $v in
 		config) echo 1 ;; control) echo 2 ;; snmp) echo 3 ;;
@@ -465,6 +486,7 @@ snmp_check_object() {
 			    return 0
 		fi ;;
 	reachable) [ "$v" = 1 ] && return 0 ;;
+	confirm) [ "$v" = 1 ] && return 0 ;;	# reads give none(1)
 	addr)
 		# printable octets come as text, the others as hex
 		case $v in
