@@ -8,10 +8,10 @@
 # EXIT_CODE and EXIT_STATUS set the way systemd sets them, inside the
 # same cgroup; then it kills what is left in the cgroup (KillMode=mixed).
 #
-# Without the stop hook the killed master keeps the address until it
-# runs again (02-kill-master).  Here the address must leave a within a
-# fraction of failtime, before b takes it over, so no sample shows two
-# holders.  A second round restarts a (as Restart= would), kills it
+# Without the stop hook, and with the address lease off, the killed
+# master keeps the address until it runs again.  Here the address must
+# leave a within a fraction of failtime, before b takes it over, so no
+# sample shows two holders.  A second round restarts a (as Restart= would), kills it
 # while its add script hangs, and checks that the hook killed that
 # script, which could otherwise put the address back later.
 #
@@ -258,8 +258,11 @@ else
 fi
 say "unit ExecStopPost=$(unit_lines ExecStopPost)"
 
+# a's address lease is off, so that only the stop hook can take the
+# address away (with the lease, it would also expire after 2 s).
+nolease='extra=<addresslease>false</addresslease>'
 start_node b failtime=3
-write_config a failtime=3
+write_config a failtime=3 "$nolease"
 start_supervised
 assert "a holds the address" wait_for "holder_is a" 15
 assert "b hears a" wait_for "status_is peer b alive" 5
@@ -306,7 +309,7 @@ if [ -z "$CG" ]; then
 	exit 0
 fi
 echo hang >"$E2E_TMP/a/add.mode"
-write_config a failtime=3 scripttimeout=60
+write_config a failtime=3 scripttimeout=60 "$nolease"
 start_supervised
 assert "b hands the address back to the restarted master" \
     wait_for "! has_alias b" 15
