@@ -20,6 +20,9 @@
 # base modules; otherwise Debian's erlang-snmp package is fetched once
 # with apt-get download into SNMP_MIB_CACHE).
 
+# Some helpers take optional arguments (swalk, snmpd_stop, agentx_start).
+# shellcheck disable=SC2119,SC2120
+
 FAILOVER_AGENTX=${FAILOVER_AGENTX:-$E2E_BUILDDIR/failover-agentx}
 SNMP_ROOT=.1.3.6.1.4.1.32473.1
 SNMP_MIB_SRC=$E2E_SRCDIR/mib
@@ -188,7 +191,8 @@ snmp_auth() {
 snmp_req() {
 	local tool=$1 profile=$2 fmt=$3
 	shift 3
-	# shellcheck disable=SC2046
+	# FMT and the authentication arguments are several words, or none.
+	# shellcheck disable=SC2046,SC2086
 	snmp_in_c timeout 20 "$tool" $(snmp_auth "$profile") -On -t 2 -r 1 \
 	    $fmt "127.0.0.1:$SNMP_PORT" "$@"
 }
@@ -513,6 +517,7 @@ snmp_check_all() {
 	local node=$1 profile=${2:-ro} before after row oids=() vals=() i
 	local bad=0
 	for row in "${SNMP_OBJECTS[@]}"; do
+		# shellcheck disable=SC2086 # split the row into its fields
 		set -- $row
 		oids+=("$SNMP_ROOT.1.$2.0")
 	done
@@ -539,6 +544,7 @@ snmp_check_all() {
 demo_snmp_show() {
 	local mibs
 	if mibs=$(snmp_ietf_mibs); then
+		# shellcheck disable=SC2046 # several words
 		snmp_in_c snmpwalk $(snmp_auth ro) -m IPFAILOVER-MIB \
 		    -M "$mibs:$SNMP_MIB_SRC" "127.0.0.1:$SNMP_PORT" \
 		    IPFAILOVER-MIB::ipfailoverMIB 2>&1 | sed 's/^/    /'
