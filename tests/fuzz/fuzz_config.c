@@ -31,7 +31,7 @@
 /* Relative to the directory; the defaults and what the seeds name. */
 static const char *const scripts[] = {
 	"failover_add.sh", "failover_remove.sh", "add.sh", "remove.sh",
-	"custom_add.sh", "sub/custom_remove.sh"
+	"custom_add.sh", "sub/custom_remove.sh", "ready.sh"
 };
 
 static char	dir[PATH_MAX];

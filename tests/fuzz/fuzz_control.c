@@ -192,9 +192,12 @@ check_values(const char *s)
 		    !strcasecmp(s, "yes") || !strcmp(s, "1")));
 }
 
-/* The line as a value in every builder, then the buffer filled up. */
+/*
+ * The line as a value in every builder; with FILL, then the buffer filled
+ * up with it until lines are dropped, and ended all the same.
+ */
 static void
-check_builders(const char *v)
+check_builders(const char *v, int fill)
 {
 	struct ctl_reply	*r;
 	int			 i;
@@ -214,7 +217,7 @@ check_builders(const char *v)
 	check_block(r);
 
 	ctl_reply_err(r, CTL_E_RANGE, "%s", v);
-	for (i = 0; i < 200 && !r->overflow; i++)
+	for (i = 0; fill && i < 2100 && !r->overflow; i++)
 		ctl_reply_kv(r, "k", "%s", v);
 	ctl_reply_end(r);
 	check_block(r);
@@ -240,7 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_request(line, 160);
 		check_request(line, 1 + (len % 24));
 		check_values(line);
-		check_builders(line);
+		check_builders(line, n == 0);
 
 		free(line);
 		data += len + (nl != NULL ? 1 : 0);
