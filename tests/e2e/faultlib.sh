@@ -356,3 +356,284 @@ fl_barrier_open() {
 	exec {fd}>"$fifo"
 	exec {fd}>&-
 }
+
+# ---------------------------------------------------------------------
+# Forged heartbeats
+#
+# fl_build_forger: compiles $E2E_TMP/forge from the source below (needs
+# gcc and OpenSSL's headers; skips the test without them).
+#
+#   forge DEST SRC KIND COUNT SECONDS [KEYFILE]
+#
+# sends up to COUNT packets (0: no limit) for at most SECONDS from
+# SRC:port to DEST:port (the heartbeat port) through a raw socket, so SRC
+# may be any address: our own, or the peer's (spoofed).  As fast as it
+# can (batches of 64 through sendmmsg) unless COUNT is small, then one
+# per millisecond so that none is lost on the way.  KIND:
+#
+#   wrongkey   a well-formed heartbeat signed with a random key
+#   truncated  0 to 87 bytes of one
+#   oversized  89 to 1388 bytes
+#   badmagic   88 bytes, magic not "IPFO"
+#   badversion 88 bytes, version 2 to 255
+#   extremes   88 bytes, every field at 0 or at its maximum in turn,
+#              signed with a random key
+#   mix        the six above in turn
+#   keyed-old  signed with KEYFILE's key, right addresses, boot and
+#              sequence 0, state, flags and failtime at their maximum
+#   keyed-addr signed with KEYFILE's key, boot and sequence at their
+#              maximum, but the receiver address wrong
+#
+# Prints what it sent and the rate.
+fl_build_forger() {
+	fl_require gcc
+	[ -x "$E2E_TMP/forge" ] && return 0
+	cat >"$E2E_TMP/forge.c" <<'C'
+#define _GNU_SOURCE		/* sendmmsg */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#define PORT	8283
+#define HB	88
+#define BATCH	64
+
+static unsigned char key[256], badkey[32];
+static size_t keylen;
+static struct in_addr dst, src, alias;
+static uint64_t counter;
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	put32(p, v >> 32);
+	put32(p + 4, (uint32_t)v);
+}
+
+static void
+sign(unsigned char *p, const unsigned char *k, size_t klen)
+{
+	unsigned int n = 32;
+
+	HMAC(EVP_sha256(), k, (int)klen, p, 56, p + 56, &n);
+}
+
+/* A well-formed body: IPFO, version 1, from SRC to DST for ALIAS. */
+static void
+body(unsigned char *p)
+{
+	memset(p, 0, HB);
+	memcpy(p, "IPFO", 4);
+	p[4] = 1;
+	p[5] = 1;
+	p[6] = 0x04;
+	memcpy(p + 8, &src.s_addr, 4);
+	memcpy(p + 12, &dst.s_addr, 4);
+	memcpy(p + 16, &alias.s_addr, 4);
+	put32(p + 20, 1000);
+	put64(p + 24, 1u << 31);
+	put64(p + 32, counter);
+	put64(p + 40, counter * 2654435761u);
+	put64(p + 48, counter ^ 0x5a5a5a5a);
+}
+
+static void
+extremes(unsigned char *p)
+{
+	int hi = counter & 1, i;
+
+	memcpy(p, "IPFO", 4);
+	p[4] = 1;
+	for (i = 5; i < 56; i++)
+		p[i] = hi ? 0xff : 0x00;
+	if (counter & 2) {	/* the addresses right, the rest extreme */
+		memcpy(p + 8, &src.s_addr, 4);
+		memcpy(p + 12, &dst.s_addr, 4);
+		memcpy(p + 16, &alias.s_addr, 4);
+	}
+	sign(p, badkey, sizeof(badkey));
+}
+
+/* Fills P with one packet of KIND; returns its length. */
+static size_t
+forge(const char *kind, unsigned char *p)
+{
+	static const char *mix[] = { "wrongkey", "truncated", "oversized",
+	    "badmagic", "badversion", "extremes" };
+	size_t len = HB;
+
+	counter++;
+	if (strcmp(kind, "mix") == 0)
+		kind = mix[counter % 6];
+	body(p);
+	if (strcmp(kind, "wrongkey") == 0) {
+		sign(p, badkey, sizeof(badkey));
+	} else if (strcmp(kind, "truncated") == 0) {
+		sign(p, badkey, sizeof(badkey));
+		len = counter % HB;
+	} else if (strcmp(kind, "oversized") == 0) {
+		memset(p + HB, 0xa5, 1400 - HB);
+		sign(p, badkey, sizeof(badkey));
+		len = HB + 1 + counter % 1300;
+	} else if (strcmp(kind, "badmagic") == 0) {
+		memcpy(p, "XPFO", 4);
+		sign(p, badkey, sizeof(badkey));
+	} else if (strcmp(kind, "badversion") == 0) {
+		p[4] = 2 + counter % 254;
+		sign(p, badkey, sizeof(badkey));
+	} else if (strcmp(kind, "extremes") == 0) {
+		extremes(p);
+	} else if (strcmp(kind, "keyed-old") == 0) {
+		p[5] = 0xff;
+		p[6] = 0xff;
+		p[7] = 0xff;
+		put32(p + 20, 0xffffffffu);
+		put64(p + 24, 0);
+		put64(p + 32, 0);
+		sign(p, key, keylen);
+	} else if (strcmp(kind, "keyed-addr") == 0) {
+		put64(p + 24, UINT64_MAX);
+		put64(p + 32, UINT64_MAX);
+		memset(p + 12, 0xff, 4);
+		sign(p, key, keylen);
+	} else {
+		fprintf(stderr, "forge: unknown kind '%s'\n", kind);
+		exit(2);
+	}
+	return len;
+}
+
+static size_t
+frame(const char *kind, unsigned char *buf)
+{
+	struct iphdr *ip = (struct iphdr *)buf;
+	struct udphdr *udp = (struct udphdr *)(buf + sizeof(*ip));
+	size_t n = forge(kind, buf + sizeof(*ip) + sizeof(*udp));
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->saddr = src.s_addr;
+	ip->daddr = dst.s_addr;
+	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + n);
+	udp->source = htons(PORT);
+	udp->dest = htons(PORT);
+	udp->len = htons(sizeof(*udp) + n);
+	udp->check = 0;
+	return sizeof(*ip) + sizeof(*udp) + n;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+load_key(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL) {
+		perror(path);
+		exit(2);
+	}
+	keylen = fread(key, 1, sizeof(key), f);
+	fclose(f);
+	while (keylen > 0 && (key[keylen - 1] == '\n' ||
+	    key[keylen - 1] == ' ' || key[keylen - 1] == '\t' ||
+	    key[keylen - 1] == '\r'))
+		keylen--;
+}
+
+int
+main(int argc, char **argv)
+{
+	static unsigned char bufs[BATCH][1500];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_in to;
+	unsigned long long count, sent = 0, errors = 0;
+	double seconds, t0, t;
+	int fd, i, n;
+
+	if (argc < 6) {
+		fprintf(stderr, "usage: forge DEST SRC KIND COUNT SECONDS "
+		    "[KEYFILE]\n");
+		return 2;
+	}
+	inet_pton(AF_INET, argv[1], &dst);
+	inet_pton(AF_INET, argv[2], &src);
+	inet_pton(AF_INET, "198.18.0.100", &alias);
+	count = strtoull(argv[4], NULL, 10);
+	seconds = atof(argv[5]);
+	if (argc > 6)
+		load_key(argv[6]);
+	RAND_bytes(badkey, sizeof(badkey));
+	if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1) {
+		perror("socket");
+		return 1;
+	}
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr = dst;
+	t0 = now();
+	while ((count == 0 || sent < count) && (t = now()) - t0 < seconds) {
+		int batch = count != 0 && count <= 10000 ? 1 : BATCH;
+
+		memset(msgs, 0, sizeof(msgs));
+		for (i = 0; i < batch; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = frame(argv[3], bufs[i]);
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+			msgs[i].msg_hdr.msg_name = &to;
+			msgs[i].msg_hdr.msg_namelen = sizeof(to);
+		}
+		n = sendmmsg(fd, msgs, batch, 0);
+		if (n > 0)
+			sent += n;
+		else
+			errors++;
+		if (batch == 1)
+			usleep(1000);
+	}
+	t = now() - t0;
+	printf("forge %s from %s: %llu packets in %.1f s, %.0f per second, "
+	    "%llu send errors\n", argv[3], argv[2], sent, t,
+	    t > 0 ? sent / t : 0, errors);
+	return 0;
+}
+C
+	gcc -O2 -Wall -o "$E2E_TMP/forge" "$E2E_TMP/forge.c" -lcrypto \
+	    2>"$E2E_TMP/forge.gcc" ||
+	    skip "cannot build the forger: $(head -n 3 "$E2E_TMP/forge.gcc")"
+}
+
+# fl_forge NS DEST SRC KIND COUNT SECONDS [KEYFILE]: runs the forger in
+# namespace NS, in the foreground; its line goes to stdout.
+fl_forge() {
+	local ns=$1
+	shift
+	ip netns exec "${E2E_NS}$ns" "$E2E_TMP/forge" "$@"
+}
