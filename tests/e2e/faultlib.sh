@@ -21,6 +21,7 @@
 
 FL_ATTACKER_IP=198.18.0.66
 FL_HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+FL_CAPTURE_PID=
 declare -A FL_DELAY_PID=()	# node -> nfq_delay.py PID
 
 # fl_require TOOL...: skips the test when one is missing.
@@ -636,4 +637,79 @@ fl_forge() {
 	local ns=$1
 	shift
 	ip netns exec "${E2E_NS}$ns" "$E2E_TMP/forge" "$@"
+}
+
+# ---------------------------------------------------------------------
+# Captured heartbeats
+#
+# fl_capture_start FILE: tcpdump on the switch's bridge records every
+# heartbeat between a and b into FILE (pcap).  fl_capture_stop ends it.
+fl_capture_start() {
+	ip netns exec "${E2E_NS}sw" tcpdump -i br0 -U -Z root -w "$1" \
+	    "udp and port $E2E_HBPORT" 2>"$E2E_TMP/capture.log" &
+	FL_CAPTURE_PID=$!
+	E2E_HELPERS+=("$!")
+	wait_for "grep -q 'listening on' '$E2E_TMP/capture.log'" 5 ||
+	    fail "tcpdump does not listen on the switch"
+}
+
+fl_capture_stop() {
+	kill -TERM "$FL_CAPTURE_PID" 2>/dev/null || true
+	wait "$FL_CAPTURE_PID" 2>/dev/null || true
+}
+
+# fl_replay NS PCAP FROM_IP SRC DEST ROUNDS GAP_S: from namespace NS,
+# sends the UDP payloads that FROM_IP sent to the heartbeat port in PCAP
+# again, in their order, ROUNDS times, one every GAP_S seconds, to DEST
+# with source address SRC (a raw socket: SRC may be spoofed).  Prints
+# "N captured, M sent".
+fl_replay() {
+	local ns=$1
+	shift
+	[ -s "$E2E_TMP/replay.py" ] || cat >"$E2E_TMP/replay.py" <<'PY'
+import socket, struct, sys, time
+
+pcap, from_ip, src, dest = sys.argv[1:5]
+rounds, gap, port = int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+
+def payloads(path):
+    data = open(path, "rb").read()
+    end = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    if struct.unpack(end + "I", data[20:24])[0] != 1:
+        sys.exit("replay: link type is not Ethernet")
+    off, want = 24, socket.inet_aton(from_ip)
+    while off + 16 <= len(data):
+        incl = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        frame = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(frame) < 42 or frame[12:14] != b"\x08\x00":
+            continue
+        ip = frame[14:]
+        ihl = (ip[0] & 0x0F) * 4
+        if ip[9] != 17 or ip[12:16] != want:
+            continue
+        dport, ulen = struct.unpack(">HH", ip[ihl + 2:ihl + 6])
+        if dport == port:
+            yield ip[ihl + 8:ihl + ulen]
+
+def packet(payload):
+    udp = struct.pack(">HHHH", port, port, 8 + len(payload), 0) + payload
+    return struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64,
+                       17, 0, socket.inet_aton(src),
+                       socket.inet_aton(dest)) + udp
+
+pkts = list(payloads(pcap))
+if not pkts:
+    sys.exit("replay: nothing from %s in the capture" % from_ip)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+sent = 0
+for _ in range(rounds):
+    for p in pkts:
+        s.sendto(packet(p), (dest, 0))
+        sent += 1
+        time.sleep(gap)
+print("%d captured, %d sent" % (len(pkts), sent))
+PY
+	ip netns exec "${E2E_NS}$ns" python3 "$E2E_TMP/replay.py" "$@" \
+	    "$E2E_HBPORT"
 }
