@@ -329,3 +329,24 @@ assert "nothing was left for the final SIGKILL" \
 assert "b takes the address again after failtime" \
     wait_for "holder_is b" 10
 assert "the client reaches b" wait_for "client_reaches b" 3
+
+# Round 3: failoverd runs on a outside the unit and holds the address;
+# the unit's own failoverd, on the same configuration, cannot start.
+rm -f "$E2E_TMP/a/add.mode"
+start_node a failtime=3 "$nolease"
+assert "a (outside the unit) holds the address" wait_for "holder_is a" 15
+dir=$E2E_TMP/a
+rm -f "$dir/main.pid" "$dir/stopped"
+cat "$dir/cleanup.log" >>"$dir/cleanup-before.log"
+: >"$dir/cleanup.log"
+supervise "$dir" >>"$dir/supervisor.log" 2>&1 &
+SUP_PID=$!
+wait_for "[ -e $dir/stopped ]" 30 || fail "the unit did not stop"
+wait "$SUP_PID" 2>/dev/null || true
+SUP_PID=
+assert "the unit's failoverd refused to start" \
+    grep -q "EXIT_CODE=exited EXIT_STATUS=1" "$dir/supervisor.log"
+assert "the hook saw the other failoverd and left the address alone" \
+    grep -q "a failoverd answers on" "$dir/cleanup.log"
+assert "a still holds the address" holder_is a
+assert "the failoverd outside the unit still runs" node_running a
