@@ -163,6 +163,8 @@ node_event_state(struct node *nd, enum fsm_state old, enum fsm_state new)
 	ctl_reply_kv(&ev, "reason", "%s", nd->fsm.reason);
 	ctl_reply_kv(&ev, "aliasip", "%s", ip_text(nd->conf.aliasip));
 	ctl_reply_kv(&ev, "holds", "%s", yesno(nd->fsm.holds));
+	ctl_reply_kv(&ev, "pending", "%s", new != FSM_PENDING ? "none" :
+	    nd->fsm.pending == FSM_A_ADD ? "takeover" : "handback");
 	ctl_reply_end(&ev);
 	ctl_broadcast(nd->ctl, &ev);
 }
