@@ -713,3 +713,17 @@ PY
 	ip netns exec "${E2E_NS}$ns" python3 "$E2E_TMP/replay.py" "$@" \
 	    "$E2E_HBPORT"
 }
+
+# fl_overlap_times [SINCE_US]: the epoch_us of every read that shows both
+# nodes holding, by the rule of sampler_overlaps in lib.sh.
+fl_overlap_times() {
+	awk -v since="${1:-0}" '
+	$1 < since { next }
+	{ t[n] = $1; who[n] = $2; v[n] = $3; n++ }
+	END {
+		for (i = 1; i < n - 1; i++)
+			if (v[i] && who[i - 1] != who[i] && v[i - 1] &&
+			    who[i + 1] != who[i] && v[i + 1])
+				print t[i]
+	}' "$E2E_TMP/samples"
+}
