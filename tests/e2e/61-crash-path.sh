@@ -323,7 +323,7 @@ assert "the hook killed the dead daemon's leftover processes" \
     grep -q "left behind by failoverd" "$E2E_TMP/a/cleanup.log"
 assert "the hanging add script is gone" not pid_alive "$sleeper"
 assert "the hook found no address to remove on a" \
-    grep -q "not on this host" "$E2E_TMP/a/cleanup.log"
+    grep -q "nothing to remove" "$E2E_TMP/a/cleanup.log"
 assert "nothing was left for the final SIGKILL" \
     not grep -q "final SIGKILL" "$E2E_TMP/a/supervisor.log"
 assert "b takes the address again after failtime" \
