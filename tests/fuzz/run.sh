@@ -5,7 +5,7 @@
 # target for SECONDS (default 20) from a copy of its seed corpus, so that
 # the repository never grows.  Prints one summary line per target and
 # exits non-zero on any crash, leak, sanitizer report, broken invariant or
-# timeout.  What a failing run found is kept in $FUZZ_BUILDDIR/artifacts/.
+# timeout.  What the last failing run found is in $FUZZ_BUILDDIR/artifacts/.
 #
 # usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 #   TARGET: heartbeat, config_xml, config_legacy, control (default: all)
@@ -185,6 +185,7 @@ fuzz_one() {
 	local t=$1 log=$WORK/fuzz-$1.log rc=0 art=$BUILD/artifacts/$1/
 	seed_corpus "$t"
 	run_opts "$t"
+	rm -rf "$art"
 	mkdir -p "$art"
 	ASAN_OPTIONS=detect_leaks=1 TMPDIR=$WORK/tmp \
 	    "$BUILD/fuzz_$t" "${RUN_OPTS[@]}" \
