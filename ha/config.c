@@ -165,6 +165,19 @@ fail(struct loader *ld, int line, const char *fmt, ...)
 	return (-1);
 }
 
+/*
+ * Messages quote values from the file, and libxml2's quote its input, as
+ * they are: a control byte in one must not split a log line or reach a
+ * terminal.
+ */
+static void
+defang(char *msg)
+{
+	for (; *msg != '\0'; msg++)
+		if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+			*msg = '?';
+}
+
 /* Strips white space at both ends, in place. */
 static char *
 trim(char *s)
@@ -1262,6 +1275,8 @@ conf_load(const char *path, const char *schema, struct config *conf,
 	/* Only a configuration found good in full replaces the caller's. */
 	if (rc == 0)
 		*conf = ld->conf;
+	else
+		defang(err->msg);
 	free(text);
 free_loader:
 	free(ld);

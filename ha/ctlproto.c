@@ -246,7 +246,7 @@ reply_line(struct ctl_reply *r, const char *word, const char *text)
 	r->len += need;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 reply_vline(struct ctl_reply *r, const char *word, const char *fmt,
     va_list ap)
 {

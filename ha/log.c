@@ -26,7 +26,7 @@ log_init(const char *ident, int foreground, int verbose)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(int pri, const char *fmt, va_list ap)
 {
 	static const char *const names[] = {
@@ -59,7 +59,7 @@ done:
 }
 
 /* Appends ": strerror(errno)" to FMT, as warn(3) does. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog_errno(int pri, const char *fmt, va_list ap)
 {
 	char	 msg[1024];
