@@ -141,6 +141,7 @@ run_one_e2e() {
 		done
 		[ "$rc" -ne 0 ] || rc=1
 	fi
+	leaked_processes "$name" >>"$log"
 	case $rc in
 	0) pass "$label $name (${waited}s)" ;;
 	77) skipped "$label $name: $(grep -m1 'SKIP' "$log" || true)" ;;
@@ -149,6 +150,27 @@ run_one_e2e() {
 		failed "$label $name (status $rc, log $log)"
 		;;
 	esac
+}
+
+# Processes still running with the test's temporary directory
+# (/tmp/ipfe-NAME.XXXXXX) in their command line: a test that leaks its
+# daemons.  Only reported, since another run of the same test may be going
+# on beside this one on a developer's machine.
+leaked_processes() {
+	local name=$1 dir pid args state parts
+	for dir in /proc/[0-9]*; do
+		pid=${dir#/proc/}
+		mapfile -d "" parts 2>/dev/null <"$dir/cmdline" || continue
+		args=${parts[*]:-}
+		case $args in
+		*"/tmp/ipfe-$name."*) ;;
+		*) continue ;;
+		esac
+		state=$(sed 's/.*) \(.\).*/\1/' "$dir/stat" 2>/dev/null) || continue
+		[ "$state" != Z ] || continue
+		say "WARNING: $name left pid $pid running: $args" >&2
+		echo "run-all: left running: pid $pid: $args"
+	done
 }
 
 # The e2e scripts: tests/e2e/NN-*.sh in order, including the SNMP ones
@@ -162,14 +184,16 @@ e2e_suite() {
 	done
 }
 
-# The harness, the runner and tests 00-49 must be clean at every level;
-# other shell files in tests/ are linted too, but only shown.
+# The harness, this runner, the demo and tests 00-19 must be clean at
+# every level; the other shell files in tests/ are linted too, but only
+# shown: their authors keep them.
 lint() {
-	local own=("$TOP"/tests/*.sh "$TOP"/tests/e2e/lib.sh
-	    "$TOP"/tests/e2e/[0-4][0-9]-*.sh)
+	local own=("$TOP"/tests/deps.sh "$TOP"/tests/run-all.sh
+	    "$TOP"/tests/demo.sh "$TOP"/tests/e2e/lib.sh
+	    "$TOP"/tests/e2e/[01][0-9]-*.sh)
 	local others=()
 	local f
-	for f in "$TOP"/tests/e2e/*.sh; do
+	for f in "$TOP"/tests/*.sh "$TOP"/tests/e2e/*.sh; do
 		case " ${own[*]} " in
 		*" $f "*) ;;
 		*) others+=("$f") ;;
