@@ -600,8 +600,11 @@ node_apply(struct node *nd, const struct fsm_result *r, int64_t now)
 	if (r->conflict)
 		node_event(nd, "conflict", "reason",
 		    node_conflict_text(nd, now), NULL, NULL);
-	if (r->stuck)
+	if (r->stuck) {
 		log_warning("state fault: %s", nd->fsm.reason);
+		snprintf(nd->last_reason, sizeof(nd->last_reason), "%s",
+		    nd->fsm.reason);
+	}
 	if (r->changed) {
 		log_notice("state %s -> %s: %s", fsm_state_name(r->old),
 		    fsm_state_name(r->new), nd->fsm.reason);
