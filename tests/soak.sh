@@ -197,8 +197,9 @@ KINDS=(kill_holder sigterm sigstop link_down loss oneway partition
     script_fail script_hang sighup_broken forged ctl_flood manual)
 
 inject() {
-	local kind=$1 n
-	n=$( ((RANDOM % 2)) && echo a || echo b)
+	local kind=$1 number=$2 n=a
+	((RANDOM % 2)) || n=b
+	say "fault $number: $kind (node $n, holder $(holder))"
 	case $kind in
 	kill_holder) f_kill_holder ;;
 	sigterm) f_sigterm "$n" ;;
@@ -258,7 +259,7 @@ while [ "$(now_ms)" -lt "$t_end" ] && [ "$count" -lt "$max_faults" ]; do
 	kind=${KINDS[$((RANDOM % ${#KINDS[@]}))]}
 	start=$(now_ms)000
 	unavoidable=0
-	inject "$kind" || unavoidable=$?
+	inject "$kind" $((count + 1)) || unavoidable=$?
 	unavoidable=$((unavoidable == 0))
 	settle "$kind"
 	end=$(now_ms)000
@@ -275,6 +276,7 @@ sampler_stop
 overlaps=$E2E_TMP/overlaps
 fl_overlap_times 0 >"$overlaps"
 read -r expected avoidable < <(awk '
+	BEGIN { n = 0 }
 	NR == FNR { s[n] = $1; e[n] = $2; k[n] = $3; u[n] = $4; n++; next }
 	{
 		for (i = 0; i < n; i++)
@@ -289,10 +291,11 @@ read -r expected avoidable < <(awk '
     2>>"$VIOLATIONS")
 
 # --- Summary.
-moves=$(sampler_summary | awk -F': ' '{ print NF > 1 ? split($2, x, " ") - 1 : 0 }')
+moves=$(sampler_summary | awk -F': ' '{ print (NF > 1 ? split($2, x, " ") - 1 : 0) }')
 adds=$(($(script_count a add) + $(script_count b add)))
 # The longest stretch with no holder, and the fault it fell in.
 read -r gap gap_kind < <(awk '
+	BEGIN { n = 0 }
 	NR == FNR { s[n] = $1; e[n] = $2; k[n] = $3; n++; next }
 	{
 		v[$2] = $3
