@@ -134,6 +134,7 @@ node_start(struct node *nd, const char *conf_path, const char *schema,
 	nd->udp = nd->sigfd = nd->arp.fd = nd->lease_fd = -1;
 	nd->dry_run = dry_run;
 	nd->nearmiss_log.period_ms = 10000;
+	nd->conflict_log.period_ms = 10000;
 	nd->ready.state = -1;
 	script_init(&nd->ready.job);
 	nd->conf_path = conf_path;
@@ -594,12 +595,20 @@ script_tick(struct node *nd, int64_t now)
 void
 node_apply(struct node *nd, const struct fsm_result *r, int64_t now)
 {
-	if (r->conflict)
-		log_warning("both nodes claim the floating address: %s",
-		    node_conflict_text(nd, now));
-	if (r->conflict)
+	long	suppressed;
+
+	/*
+	 * A conflict lasts while the network keeps the nodes apart (one-way
+	 * loss): tell it at once, then every 10 s with a count.
+	 */
+	if (r->conflict && (suppressed = log_limit_pass(&nd->conflict_log,
+	    now)) >= 0) {
+		log_warning("both nodes claim the floating address: %s (%ld "
+		    "more times since the last report)",
+		    node_conflict_text(nd, now), suppressed);
 		node_event(nd, "conflict", "reason",
 		    node_conflict_text(nd, now), NULL, NULL);
+	}
 	if (r->stuck) {
 		log_warning("state fault: %s", nd->fsm.reason);
 		snprintf(nd->last_reason, sizeof(nd->last_reason), "%s",
@@ -665,9 +674,10 @@ lease_tick(struct node *nd, int64_t now)
 	if (nd->lease_fd == -1)
 		return;
 	node_lease_drain(nd);
+	/* In INIT too: a restarted holder defends its address while it asks. */
 	if (nd->dry_run || !nd->fsm.holds || now < nd->lease_next_ms ||
 	    script_running(&nd->script) || (nd->fsm.state != FSM_ACTIVE &&
-	    nd->fsm.state != FSM_PENDING))
+	    nd->fsm.state != FSM_PENDING && nd->fsm.state != FSM_INIT))
 		return;
 	nd->lease_next_ms = now + lease_seconds(nd) * 1000 / 4;
 
@@ -678,6 +688,8 @@ lease_tick(struct node *nd, int64_t now)
 			    ip_text(nd->conf.aliasip));
 		return;
 	}
+	if (nd->fsm.state == FSM_INIT)
+		return;
 	if (!nd->lease_seen) {
 		if (!nd->lease_warned)
 			log_warning("%s is not on '%s' after the add script: "

@@ -112,6 +112,7 @@ struct node {
 	int		 lease_warned;
 	int64_t		 worst_gap_ms;	/* longest wait between heartbeats */
 	struct log_limit nearmiss_log;
+	struct log_limit conflict_log;
 
 	int		 dry_run;	/* decide, log, but run no script */
 	int		 simulate;	/* "simulate peer-loss" in force */
