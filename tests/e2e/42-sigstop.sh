@@ -1,6 +1,8 @@
 #!/bin/bash
 # 42-sigstop: the master's process is frozen (SIGSTOP) while it holds the
-# address, then resumed (SIGCONT).
+# address, then resumed (SIGCONT), with the address lease turned off
+# (<addresslease>false</addresslease>): the case where nothing but the
+# daemon removes the address.  With the lease, test 21 covers it.
 #
 # Frozen for half of failtime: nothing happens.  Frozen past failtime:
 # its address stays on its interface (the kernel keeps it), b hears
@@ -18,7 +20,7 @@ set -euo pipefail
 
 fl_require tcpdump
 e2e_setup
-start_pair
+start_pair extra='<addresslease>false</addresslease>'
 assert "a holds the address" wait_for "holder_is a" 10
 assert "b hears a" wait_for "status_is peer b alive" 5
 assert "the client reaches a" wait_for "client_reaches a" 3
