@@ -121,69 +121,85 @@ ctl_gid(const struct config *c)
 	return (gid_t)-2;	/* resolved by name below */
 }
 
-int
-node_start(struct node *nd, const char *conf_path, const char *schema,
-    int dry_run)
+static void
+node_clear(struct node *nd, const char *conf_path, const char *schema,
+    int dry_run, int64_t now)
+{
+	memset(nd, 0, sizeof(*nd));
+	nd->udp = nd->sigfd = nd->arp.fd = nd->lease_fd = -1;
+	nd->conf_path = conf_path;
+	nd->schema = schema;
+	nd->dry_run = dry_run;
+	nd->started_ms = now;
+	nd->peer.fresh_ms = -1;
+	nd->ready.state = -1;
+	nd->reject_log.period_ms = 10000;
+	nd->auth_event.period_ms = 10000;
+	nd->nearmiss_log.period_ms = 10000;
+	nd->conflict_log.period_ms = 10000;
+	script_init(&nd->script);
+	script_init(&nd->ready.job);
+}
+
+/* Everything that can refuse to start, in the order an operator fixes it. */
+static int
+open_all(struct node *nd)
 {
 	struct conf_error	cerr;
 	char			err[512];
-	int64_t			now = node_now();
 	gid_t			gid;
 
-	memset(nd, 0, sizeof(*nd));
-	nd->udp = nd->sigfd = nd->arp.fd = nd->lease_fd = -1;
-	nd->dry_run = dry_run;
-	nd->nearmiss_log.period_ms = 10000;
-	nd->conflict_log.period_ms = 10000;
-	nd->ready.state = -1;
-	script_init(&nd->ready.job);
-	nd->conf_path = conf_path;
-	nd->schema = schema;
-	nd->peer.fresh_ms = -1;
-	nd->started_ms = now;
-	nd->reject_log.period_ms = 10000;
-	nd->auth_event.period_ms = 10000;
-	script_init(&nd->script);
-
-	if (conf_load(conf_path, schema, &nd->conf, &cerr) == -1) {
+	if (conf_load(nd->conf_path, nd->schema, &nd->conf, &cerr) == -1) {
 		conf_format_error(&cerr, err, sizeof(err));
-		log_warnx("%s", err);
-		return -1;
+		goto fail;
 	}
 	if (load_key(nd->conf.keyfile, &nd->hmac, err, sizeof(err)) == -1 ||
 	    node_resolve_interface(nd, err, sizeof(err)) == -1 ||
 	    node_open_udp(nd, err, sizeof(err)) == -1 ||
 	    state_next_boot(nd->conf.statedir, &nd->boot, err,
-	    sizeof(err)) == -1) {
-		log_warnx("%s", err);
-		return -1;
-	}
+	    sizeof(err)) == -1)
+		goto fail;
 	if (replay_init(&nd->replay) == -1) {
-		log_warnx("no entropy for the heartbeat nonce");
-		return -1;
+		snprintf(err, sizeof(err), "no entropy for the heartbeat nonce");
+		goto fail;
 	}
 	if (open_signals(nd) == -1) {
-		log_warn("signalfd");
-		return -1;
+		snprintf(err, sizeof(err), "signalfd: %s", strerror(errno));
+		goto fail;
 	}
 	gid = ctl_gid(&nd->conf);
 	if (gid == (gid_t)-2 && (gid = node_group_id(nd->conf.ctl_group)) ==
 	    (gid_t)-2) {
-		log_warnx("control group '%s' does not exist",
+		snprintf(err, sizeof(err), "control group '%s' does not exist",
 		    nd->conf.ctl_group);
-		return -1;
+		goto fail;
 	}
 	nd->ctl = ctl_open(nd->conf.ctl_socket, gid, node_ctl_request, nd,
 	    err, sizeof(err));
-	if (nd->ctl == NULL) {
-		log_warnx("%s", err);
-		return -1;
-	}
+	if (nd->ctl == NULL)
+		goto fail;
+
+	/* Without these the node still works, with less help. */
 	if (arp_open(&nd->arp, nd->ifname) == -1)
 		log_warn("ARP on '%s': no probe for other holders, no "
 		    "gratuitous ARP", nd->ifname);
 	if (nd->conf.address_lease && node_lease_open(nd) == -1)
 		log_warn("rtnetlink: the address gets no lifetime");
+	return 0;
+fail:
+	log_warnx("%s", err);
+	return -1;
+}
+
+int
+node_start(struct node *nd, const char *conf_path, const char *schema,
+    int dry_run)
+{
+	int64_t	now = node_now();
+
+	node_clear(nd, conf_path, schema, dry_run, now);
+	if (open_all(nd) == -1)
+		return -1;
 
 	load_settings(nd);
 	nd->interval_auto = nd->conf.interval_ms ==
