@@ -727,3 +727,27 @@ fl_overlap_times() {
 				print t[i]
 	}' "$E2E_TMP/samples"
 }
+
+# fl_spawn_node NODE [key=value...]: like start_node in lib.sh, but only
+# starts failoverd and records its PID; the caller waits as it sees fit.
+fl_spawn_node() {
+	local node=$1 dir=$E2E_TMP/$1
+	node_running "$node" && fail "fl_spawn_node $node: running"
+	write_config "$@"
+	rm -f "$dir/ctl.sock"
+	echo "### $(date '+%T.%N') start failoverd" >>"$dir/daemon.log"
+	ip netns exec "${E2E_NS}$node" "$FAILOVERD" -d \
+	    -f "$dir/failover.xml" -S "$E2E_SCHEMA" \
+	    </dev/null >>"$dir/daemon.log" 2>&1 &
+	E2E_PID["$node"]=$!
+}
+
+# fl_stalls [MIN_MS]: "count longest_ms" of the pauses longer than
+# MIN_MS (default 500) between two consecutive sampler reads: times when
+# the host itself did not run the sampler.
+fl_stalls() {
+	awk -v min="${1:-500}" '
+	{ if (last && ($1 - last) / 1000 > min) {
+		n++; if ($1 - last > worst) worst = $1 - last } last = $1 }
+	END { printf "%d %d\n", n, worst / 1000 }' "$E2E_TMP/samples"
+}
