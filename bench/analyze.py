@@ -357,7 +357,9 @@ def write_markdown(res, work, summ, budgets, cost, falses, long_runs):
         ("kill", "takeover_ms", "takeover"),
         ("kill", "beyond_ms", "beyond budget"),
         ("kill", "garp_first_after_reply_ms", "first GARP - first reply"),
-        ("kill", "left_on_a", "address left on killed node (share)"),
+        ("kill", "gap_ms", "client gap"),
+        ("kill", "left_on_a", "address still on killed node at the check"),
+        ("kill", "a_answers_after_ms", "killed node answers after b"),
         ("kill", "handback_gap_ms", "handback gap (restart)"),
         ("kill", "handback_overlap_ms", "handback two holders (restart)"),
         ("link", "takeover_ms", "takeover"),
@@ -426,6 +428,10 @@ def write_markdown(res, work, summ, budgets, cost, falses, long_runs):
          lambda d: c(d, "3", "pair", "idle_cpu_s_per_h")),
         ("idle CPU, pair, shortest budget (s/h)",
          lambda d: c(d, "min", "pair", "idle_cpu_s_per_h")),
+        ("CPU, pair, 3 s, 1000 ARP+ICMP/s on the LAN (s/h)",
+         lambda d: c(d, "3", "pair", "busy_lan_cpu_s_per_h")),
+        ("CPU, pair, shortest, 1000 ARP+ICMP/s on the LAN (s/h)",
+         lambda d: c(d, "min", "pair", "busy_lan_cpu_s_per_h")),
     ]
     for b in ("3", "min"):
         rowsc += [
@@ -454,16 +460,18 @@ def write_markdown(res, work, summ, budgets, cost, falses, long_runs):
     sc_tags = sorted((t for t in budgets if "scale" in t),
                      key=lambda t: int(t.split("scale")[1]))
     if sc_tags:
-        L.append("| addresses per pair (SIGKILL, shortest budget) | "
-                 "ipfailover | keepalived | ucarp |")
+        L.append("| addresses per pair (SIGKILL, keepalived at 0.1 s "
+                 "adverts, budget %.4f s) | ipfailover | keepalived | "
+                 "ucarp |" % budgets[sc_tags[0]])
         L.append("|---|---|---|---|")
         for t in sc_tags:
             n = t.split("scale")[1]
-            L.append("| %s: takeover of the last address | %s | %s | %s |" %
-                     (n, "one address per pair" if n != "1" else "see above",
-                      fmt(q_of(summ, t, "kill", "takeover_ms")),
-                      "one address per process" if n != "1"
-                      else "see above"))
+            for k, label in (("takeover_ms", "takeover"),
+                             ("beyond_ms", "beyond budget")):
+                L.append("| %s, last address: %s | %s | %s | %s |" % (
+                    n, label, "not supported (one per pair)",
+                    fmt(q_of(summ, t, "kill", k)),
+                    "one per process (vhid); not measured"))
         L.append("")
     snmp = os.path.join(work, "snmp.csv")
     if os.path.exists(snmp):

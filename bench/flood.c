@@ -116,7 +116,7 @@ build_vrrp(struct flood *fl, uint8_t *p)
 	uint16_t sum;
 
 	memset(p, 0, 12);
-	p[0] = 0x31;				/* version 3, advertisement */
+	p[0] = 0x31;				/* v3, advertisement */
 	p[1] = fl->vhid;
 	p[2] = 200;				/* priority */
 	p[3] = 1;				/* one address */
@@ -135,7 +135,7 @@ build_carp(struct flood *fl, uint8_t *p)
 	uint16_t sum;
 
 	memset(p, 0, 36);
-	p[0] = 0x21;				/* version 2, advertisement */
+	p[0] = 0x21;				/* v2, advertisement */
 	p[1] = fl->vhid;
 	p[2] = 0;				/* advskew */
 	p[3] = 7;				/* authlen */
@@ -176,7 +176,8 @@ send_one(struct flood *fl)
 		break;
 	}
 	len += sizeof(*ip);
-	ip->ip_len = htons(len);		/* the kernel fills id and sum */
+	/* The kernel fills in the id and the header checksum. */
+	ip->ip_len = htons(len);
 
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;

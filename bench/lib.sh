@@ -76,8 +76,8 @@ drop_vips() {
 	local node=$1 a
 	for a in $(ip -n "${NS}$node" -4 -o addr show dev eth0 |
 	    awk '{ print $4 }'); do
-		[ "$a" = "${IP[$node]}/24" ] ||
-		    ip -n "${NS}$node" addr del "$a" dev eth0 2>/dev/null || true
+		[ "$a" = "${IP[$node]}/24" ] && continue
+		ip -n "${NS}$node" addr del "$a" dev eth0 2>/dev/null || true
 	done
 }
 
@@ -147,6 +147,7 @@ budget_s() {
 	# 3 x advert + (256 - 253) / 256 x advert (RFC 5798 6.1)
 	kad/3) echo 3.0117 ;;
 	kad/min) echo 0.0301 ;;
+	kad/scale) echo 0.3012 ;;
 	# advbase x deadratio + advskew / 256, b's values
 	ucarp/3) echo 3.0039 ;;
 	ucarp/min) echo 0.03125 ;;
@@ -190,8 +191,12 @@ write_kad() {
 	local snmp=''
 	[ "$node" = a ] && { state=MASTER; prio=254; }
 	[ "$budget" = min ] && adv=0.01
-	[ -z "${KAD_SNMP:-}" ] || snmp="enable_snmp_vrrp
-	snmp_socket unix:$KAD_SNMP"
+	[ "$budget" = scale ] && adv=0.1
+	# SNMP only on b, the node bench/snmp.sh watches: one subagent
+	# for each daemon, registered once.
+	[ -z "${KAD_SNMP:-}" ] || [ "$node" != b ] || snmp="enable_snmp_vrrp
+	enable_traps
+	snmp_socket $KAD_SNMP"
 	mkdir -p "$dir"
 	cat >"$dir/keepalived.conf" <<EOF
 global_defs {
@@ -228,8 +233,8 @@ write_ucarp() {
 	# ucarp calls "script INTERFACE ADDRESS [xparam]".
 	printf '#!/bin/sh\nexec ip -4 addr replace "$2/24" dev "$1"\n' \
 	    >"$dir/up.sh"
-	printf '#!/bin/sh\nip -4 addr del "$2/24" dev "$1" 2>/dev/null\nexit 0\n' \
-	    >"$dir/down.sh"
+	printf '#!/bin/sh\nip -4 addr del "$2/24" dev "$1" 2>/dev/null\n%s\n' \
+	    'exit 0' >"$dir/down.sh"
 	chmod 0755 "$dir/up.sh" "$dir/down.sh"
 }
 

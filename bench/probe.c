@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #define MAX_DURATION_S	3600
-#define ICMP_ID		0x4950		/* "IP": ours among other pings */
+#define ICMP_ID		0x4950	/* "IP": ours among other pings */
 #ifndef ICMP_FILTER
 #define ICMP_FILTER	1		/* linux/icmp.h, which clashes */
 #endif
@@ -67,7 +67,7 @@ struct probe {
 	int		 rxfd;		/* packet socket, both modes */
 	int		 ifindex;
 	uint8_t		 mac[6];	/* ours */
-	struct in_addr	 self;		/* ours (arp sender address) */
+	struct in_addr	 self;		/* ours, the ARP sender */
 	struct in_addr	 target;
 	uint16_t	 seq;
 	unsigned long	 sent;
@@ -208,7 +208,7 @@ send_arp(struct probe *pr)
 {
 	uint8_t			 frame[ETH_ZLEN];
 	struct ether_header	*eh = (struct ether_header *)frame;
-	struct arp_eth		*a = (struct arp_eth *)(frame + sizeof(*eh));
+	struct arp_eth		*a = (struct arp_eth *)(eh + 1);
 	struct sockaddr_ll	 sll;
 
 	/* SOCK_RAW: the Ethernet header is ours to write. */
@@ -345,8 +345,8 @@ main(int argc, char *argv[])
 {
 	struct probe		 pr;
 	struct sigaction	 sa;
-	const char		*ifname = "eth0", *target = NULL, *mode = NULL;
-	const char		*outfile = NULL;
+	const char		*ifname = "eth0", *target = NULL;
+	const char		*mode = NULL, *outfile = NULL;
 	long			 period_us = 2000, duration_s = 600;
 	int			 ch;
 
