@@ -309,20 +309,30 @@ step_active(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 }
 
 /*
- * FAULT retries with backoff.  A node whose add failed while the peer
- * took over asks for the address back only a few times: each try moves a
- * working address to a node that just failed, so after FSM_HANDBACK_TRIES
- * it waits for the operator's "failoverctl auto" instead of flapping.
+ * FAULT retries with backoff.  A takeover that nobody else can serve is
+ * tried again at each retry time, for as long as the fault lasts: the
+ * script may work again.  Asking a serving peer for the address back is
+ * different, since each try moves a working address to a node that just
+ * failed: after FSM_HANDBACK_TRIES the node stops asking until the
+ * operator's "failoverctl auto".  A node that should not hold the
+ * address has nothing to retry; after "auto" it is back in standby.
  */
 static void
 step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 {
-	enum holder	h;
+	enum holder	h = who_should_hold(f, v);
 
+	/*
+	 * Nothing below waits on the clock unless it says so: a peer's loss
+	 * wakes the loop by itself, and a past retry time must not make it
+	 * spin.
+	 */
+	f->wake_ms = INT64_MAX;
 	if (v->now_ms < f->retry_ms)
-		return;
-	h = who_should_hold(f, v);
+		f->wake_ms = f->retry_ms;
 	if (f->holds) {
+		if (v->now_ms < f->retry_ms)
+			return;
 		if (h == HOLDER_ME && !peer_serves(v))
 			take(f, v, r);
 		else
@@ -330,15 +340,23 @@ step_fault(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 		return;
 	}
 	if (h != HOLDER_ME) {
-		f->retry_ms = v->now_ms + FSM_BACKOFF_MAX_MS;
+		if (f->cleared) {
+			snprintf(f->reason, sizeof(f->reason),
+			    "operator cleared the fault");
+			enter(f, FSM_STANDBY, v->now_ms, r);
+		}
 		return;
 	}
+	if (v->now_ms < f->retry_ms)
+		return;
 	if (!peer_serves(v)) {
 		take(f, v, r);
 		return;
 	}
-	if (f->failures >= FSM_HANDBACK_TRIES) {
-		f->retry_ms = INT64_MAX;
+	if (f->gave_up)
+		return;
+	if (f->failures >= FSM_HANDBACK_TRIES && !f->cleared) {
+		f->gave_up = 1;
 		snprintf(f->reason, sizeof(f->reason), "%u failed tries; the "
 		    "peer keeps the address until 'failoverctl auto'",
 		    f->failures);
@@ -468,6 +486,9 @@ fsm_script_done(struct fsm *f, enum fsm_action action, int ok, int present,
 	f->failed = action;
 	f->failures++;
 	f->retry_ms = now_ms + backoff_ms(f->failures);
+	f->cleared = 0;
+	f->gave_up = 0;
+	f->wake_ms = f->retry_ms;
 	snprintf(f->reason, sizeof(f->reason),
 	    "%s script failed (%u in a row), address %s, retry in %lld ms",
 	    action == FSM_A_ADD ? "add" : "remove", f->failures,
@@ -483,6 +504,9 @@ fsm_set_override(struct fsm *f, enum fsm_override o)
 	if (o == FSM_OVR_NONE && f->state == FSM_FAULT) {
 		f->retry_ms = 0;
 		f->failures = 0;
+		f->gave_up = 0;
+		f->cleared = 1;
+		f->wake_ms = 0;
 	}
 }
 
@@ -565,6 +589,6 @@ fsm_deadline(const struct fsm *f)
 	if (f->state == FSM_INIT)
 		return f->init_end_ms;
 	if (f->state == FSM_FAULT)
-		return f->retry_ms;
+		return f->wake_ms;
 	return INT64_MAX;
 }

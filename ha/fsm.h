@@ -69,6 +69,9 @@ struct fsm {
 	int		not_ready;	/* our readiness check says no */
 	int		foreign_block;	/* INIT saw another holder: wait */
 	enum fsm_action	failed;		/* FAULT: the script that failed */
+	int		gave_up;	/* FAULT: stopped asking for handback */
+	int		cleared;	/* FAULT: the operator said "auto" */
+	int64_t		wake_ms;	/* FAULT: when a step is due by time */
 	char		reason[160];	/* why the last transition happened */
 };
 

@@ -322,11 +322,53 @@ fault_asks_for_handback_a_few_times_then_waits(void **unused)
 	}
 	assert_int_equal(f.state, FSM_FAULT);
 	assert_true(r.stuck);
-	assert_int_equal(fsm_deadline(&f), INT64_MAX);
 	assert_false(fsm_flags(&f) & HB_F_READY);
+	v = view_peer(t + 50000, HB_F_READY | HB_F_HOLDS, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_FAULT);	/* no fourth handback */
+	assert_int_equal(r.action, FSM_A_NONE);
 
 	fsm_set_override(&f, FSM_OVR_NONE);	/* "failoverctl auto" */
 	v = view_peer(t + 100, HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_ADD);
+}
+
+/* The peer dies while this node is in fault: the address must not go
+ * unserved, whatever the earlier tries were. */
+static void
+fault_takes_over_at_once_when_the_peer_dies(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+	int			i;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_override(&f, FSM_OVR_HOLD);
+	for (i = 0; i < 4; i++)
+		fsm_script_done(&f, FSM_A_ADD, 0, 0, 100, &r);
+	assert_int_equal(f.state, FSM_FAULT);
+	v = view_peer(200000, HB_F_MASTER | HB_F_READY | HB_F_HOLDS, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_FAULT);
+	assert_true(r.stuck);
+
+	fsm_set_override(&f, FSM_OVR_NONE);	/* "auto": a slave again */
+	v.now_ms += 10;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_string_equal(f.reason, "operator cleared the fault");
+
+	/* Without "auto": the peer dies, the faulty slave takes over. */
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_script_done(&f, FSM_A_ADD, 0, 0, 100, &r);
+	v = view_peer(500, HB_F_MASTER | HB_F_READY | HB_F_HOLDS, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_FAULT);
+	v = view_at(5000);
+	v.peer_silent_ms = FAILTIME;
 	fsm_step(&f, &v, &r);
 	assert_int_equal(r.action, FSM_A_ADD);
 }
@@ -747,6 +789,7 @@ main(void)
 		cmocka_unit_test(failed_add_faults_and_backs_off),
 		cmocka_unit_test(
 		    fault_asks_for_handback_a_few_times_then_waits),
+		cmocka_unit_test(fault_takes_over_at_once_when_the_peer_dies),
 		cmocka_unit_test(failed_remove_keeps_the_address_counted),
 		cmocka_unit_test(operator_hold_on_slave_makes_master_release),
 		cmocka_unit_test(operator_release_on_master_lets_slave_take),
