@@ -1184,46 +1184,88 @@ check_interval(struct loader *ld)
 }
 
 /*
- * A script runs as root whenever the address moves: anyone who can change
- * it owns the host.  Refused here, at load, not at failover time.
+ * A directory above a script must not let anyone else swap the script:
+ * owned by root or by us, and writable by no one else unless sticky (as
+ * /tmp is, where others cannot rename over our files).
  */
+static int
+check_dirs(const char *path, char *why, size_t len)
+{
+	char		 dir[PATH_MAX], *slash;
+	struct stat	 st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir ? 1 : 0] = '\0';
+		if (stat(dir, &st) == -1) {
+			snprintf(why, len, "cannot check directory '%s': %s",
+			    dir, strerror(errno));
+			return (-1);
+		}
+		if (st.st_uid != 0 && st.st_uid != geteuid()) {
+			snprintf(why, len, "its directory '%s' is owned by uid %u",
+			    dir, (unsigned int)st.st_uid);
+			return (-1);
+		}
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !(st.st_mode & S_ISVTX)) {
+			snprintf(why, len, "its directory '%s' may be written by "
+			    "others (mode %04o)", dir,
+			    (unsigned int)(st.st_mode & 07777));
+			return (-1);
+		}
+		if (slash == dir)
+			break;
+	}
+	return (0);
+}
+
+/*
+ * A script runs as root whenever the address moves: anyone who can change
+ * it owns the host.  Checked at load and again before every run.
+ */
+int
+conf_check_file(const char *path, char *why, size_t len)
+{
+	struct stat	 st;
+	unsigned int	 mode;
+
+	if (stat(path, &st) == -1) {
+		snprintf(why, len, "expected an existing file, got '%s': %s",
+		    path, strerror(errno));
+		return (-1);
+	}
+	mode = st.st_mode & 07777;
+	if (!S_ISREG(st.st_mode))
+		snprintf(why, len, "expected a regular file, got '%s'", path);
+	else if (!(st.st_mode & S_IXUSR))
+		snprintf(why, len, "expected a file its owner may execute, "
+		    "got '%s' with mode %04o", path, mode);
+	else if (st.st_uid != 0 && st.st_uid != geteuid())
+		snprintf(why, len, "expected a file owned by root or uid %u, "
+		    "got '%s' owned by uid %u", (unsigned int)geteuid(), path,
+		    (unsigned int)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(why, len, "expected a file only its owner may write, "
+		    "got '%s' with mode %04o", path, mode);
+	else if (check_dirs(path, why, len) == -1)
+		return (-1);
+	else
+		return (0);
+	return (-1);
+}
+
 static int
 check_script(struct loader *ld, enum field id, const char *path)
 {
-	struct stat	 st;
-	char		 label[64];
-	int		 line = ld->lines[id];
-	unsigned int	 mode;
+	char	why[400];
+	int	line = ld->lines[id];
 
+	if (conf_check_file(path, why, sizeof(why)) == 0)
+		return (0);
 	/* A defaulted script has no line: say where its name came from. */
-	snprintf(label, sizeof(label), "%s%s", fields[id].name,
-	    line == 0 ? " (default)" : "");
-	if (stat(path, &st) == -1)
-		return (fail(ld, line,
-		    "%s: expected an existing file, got '%s': %s",
-		    label, path, strerror(errno)));
-
-	mode = st.st_mode & 07777;
-	if (!S_ISREG(st.st_mode))
-		return (fail(ld, line,
-		    "%s: expected a regular file, got '%s'", label, path));
-	if (!(st.st_mode & S_IXUSR))
-		return (fail(ld, line,
-		    "%s: expected a file its owner may execute, got '%s' with mode %04o",
-		    label, path, mode));
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return (fail(ld, line,
-		    "%s: expected a file owned by root or uid %u, got '%s' owned by uid %u",
-		    label, (unsigned int)geteuid(), path, (unsigned int)st.st_uid));
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return (fail(ld, line,
-		    "%s: expected a file only its owner may write, got '%s' with mode %04o",
-		    label, path, mode));
-	/*
-	 * XXX: the directories above the script are not checked, so one
-	 * that others may write still lets them replace the script.
-	 */
-	return (0);
+	return (fail(ld, line, "%s%s: %s", fields[id].name,
+	    line == 0 ? " (default)" : "", why));
 }
 
 /* The files are looked at last, once the content is known to be good. */

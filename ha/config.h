@@ -69,6 +69,13 @@ struct conf_error {
 int	conf_load(const char *path, const char *schema, struct config *conf,
 	    struct conf_error *err);
 
+/*
+ * Checks that the file at PATH may be run as root: a regular executable
+ * file owned by root or us, that nobody else may write or swap through a
+ * directory above it.  Returns 0, or -1 with WHY set.
+ */
+int	conf_check_file(const char *path, char *why, size_t len);
+
 /* The interval used when the file gives none, from the failtime. */
 uint32_t conf_default_interval(uint32_t failtime_ms);
 

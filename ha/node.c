@@ -526,7 +526,7 @@ static void
 run_script(struct node *nd, enum fsm_action a, int64_t now)
 {
 	const char	*path, *what;
-	char		 store[1024], *envp[12];
+	char		 store[1024], *envp[12], why[400];
 	struct fsm_result r;
 
 	what = a == FSM_A_ADD ? "add" : "remove";
@@ -536,6 +536,11 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 		nd->take_start_ms = now;
 		nd->lease_seen = nd->lease_warned = 0;
 		nd->lease_next_ms = now;
+	}
+	if (conf_check_file(path, why, sizeof(why)) == -1) {
+		log_warnx("%s script refused: %s", what, why);
+		errno = EPERM;
+		goto failed;
 	}
 	if (nd->dry_run) {
 		log_notice("dry run: would run %s script '%s %s'", what, path,
@@ -553,6 +558,7 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 	}
 	BUG_ON(errno == EBUSY);
 	log_warn("%s script '%s' cannot run", what, path);
+failed:
 	nd->n.script_failures++;
 	node_event_script(nd, what, 127, 0);
 	fsm_script_done(&nd->fsm, a, 0, node_address_present(nd), now, &r);
@@ -769,7 +775,13 @@ ready_tick(struct node *nd, int64_t now)
 		return;
 	rd->next_ms = now + nd->conf.readiness_interval_ms;
 	build_env(nd, "check", store, sizeof(store), envp);
-	if (script_start(&rd->job, nd->conf.readiness,
+	if (conf_check_file(nd->conf.readiness, rd->why, sizeof(rd->why)) ==
+	    -1) {
+		if (rd->state != 0)
+			log_warnx("readiness check refused: %s", rd->why);
+		rd->state = 0;
+		fsm_set_ready(&nd->fsm, 0);
+	} else if (script_start(&rd->job, nd->conf.readiness,
 	    ip_text(nd->conf.aliasip), envp, nd->conf.readiness_timeout_ms,
 	    now) == -1 && rd->state != 0) {
 		log_warn("readiness check '%s' cannot run", nd->conf.readiness);

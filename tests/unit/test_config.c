@@ -589,6 +589,36 @@ test_safety_settings_are_read_and_checked(void **state)
 	    "readiness: expected a file its owner may execute"));
 }
 
+/* Whoever may write a directory above a script may swap the script. */
+static void
+test_script_in_a_directory_others_may_write_is_refused(void **state)
+{
+	struct tmp		*t = *state;
+	struct config		 conf;
+	struct conf_error	 err;
+	char			 path[PATH_MAX], dir[PATH_MAX], why[400];
+
+	join(dir, t->dir, "ww");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	write_file(dir, "add.sh", SCRIPT_TEXT, 0755);
+	join(path, t->dir, "ww.xml");
+	write_minimal(t->dir, "ww.xml", "3", "<addscript>ww/add.sh</addscript>\n");
+	assert_int_equal(conf_load(path, SCHEMA, &conf, &err), -1);
+	assert_int_equal(err.line, 6);
+	assert_non_null(strstr(err.msg, "addscript: its directory"));
+	assert_non_null(strstr(err.msg, "may be written by others (mode 0777)"));
+
+	/* Sticky, as /tmp is: others cannot rename over our file. */
+	assert_int_equal(chmod(dir, 01777), 0);
+	load_ok(path, SCHEMA, &conf);
+	join(path, dir, "add.sh");
+	assert_int_equal(conf_check_file(path, why, sizeof(why)), 0);
+	assert_int_equal(chmod(path, 0775), 0);
+	assert_int_equal(conf_check_file(path, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "only its owner may write"));
+}
+
 /* Floating point would make "0.03" 29 ms; the reader must not. */
 static void
 test_seconds_are_read_exactly(void **state)
@@ -1112,6 +1142,7 @@ main(void)
 		T(test_good_files_give_the_expected_values_and_round_trip),
 		T(test_seconds_are_read_exactly),
 		T(test_safety_settings_are_read_and_checked),
+		T(test_script_in_a_directory_others_may_write_is_refused),
 		T(test_malformed_or_out_of_range_seconds_are_refused),
 		T(test_interval_may_be_half_of_failtime_but_no_more),
 		cmocka_unit_test(test_default_interval_is_a_fifth_within_bounds),
