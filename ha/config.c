@@ -1222,17 +1222,21 @@ check_dirs(const char *path, char *why, size_t len)
 
 /*
  * A script runs as root whenever the address moves: anyone who can change
- * it owns the host.  Checked at load and again before every run.
+ * it owns the host.  Checked at load and again before every run.  errno
+ * is stat's when the file cannot be found, EPERM when it is not safe.
  */
 int
 conf_check_file(const char *path, char *why, size_t len)
 {
 	struct stat	 st;
 	unsigned int	 mode;
+	int		 saved;
 
 	if (stat(path, &st) == -1) {
+		saved = errno;
 		snprintf(why, len, "expected an existing file, got '%s': %s",
-		    path, strerror(errno));
+		    path, strerror(saved));
+		errno = saved;
 		return (-1);
 	}
 	mode = st.st_mode & 07777;
@@ -1248,10 +1252,9 @@ conf_check_file(const char *path, char *why, size_t len)
 	else if (st.st_mode & (S_IWGRP | S_IWOTH))
 		snprintf(why, len, "expected a file only its owner may write, "
 		    "got '%s' with mode %04o", path, mode);
-	else if (check_dirs(path, why, len) == -1)
-		return (-1);
-	else
+	else if (check_dirs(path, why, len) == 0)
 		return (0);
+	errno = EPERM;
 	return (-1);
 }
 

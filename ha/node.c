@@ -538,8 +538,10 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 		nd->lease_next_ms = now;
 	}
 	if (conf_check_file(path, why, sizeof(why)) == -1) {
-		log_warnx("%s script refused: %s", what, why);
-		errno = EPERM;
+		if (errno == EPERM)
+			log_warnx("%s script '%s' refused: %s", what, path, why);
+		else
+			log_warn("%s script '%s' cannot run", what, path);
 		goto failed;
 	}
 	if (nd->dry_run) {

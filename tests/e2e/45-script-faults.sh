@@ -67,7 +67,7 @@ assert "missing: b tries again" \
     wait_for "[ \$(status script_failures b) -ge 2 ]" 5
 install -m 0644 "$dir_b/add.sh.away" "$dir_b/add.sh"
 assert "not executable: b logs why" \
-    wait_for "log_has b \"add script '$dir_b/add.sh' cannot run: Permission denied\"" 10
+    wait_for "log_has b \"add script '$dir_b/add.sh' refused: expected a file its owner may execute\"" 10
 assert "not executable: still nobody holds it" holder_is none
 assert "not executable: b stays in fault" status_is state b fault
 chmod 0755 "$dir_b/add.sh"
