@@ -426,6 +426,17 @@ script_read_output(struct script *s,
 			emit_line(s, line, arg);
 		close_output(s);
 	}
+
+	/*
+	 * The script is over but something it left behind, out of reach of
+	 * the group kill (setsid), keeps writing: one batch is all it gets,
+	 * or reading it would keep failoverd busy for ever.
+	 */
+	if (s->pid == 0 && s->out_fd != -1) {
+		if (s->line_len > 0)
+			emit_line(s, line, arg);
+		close_output(s);
+	}
 }
 
 static void
