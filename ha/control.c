@@ -389,6 +389,36 @@ client_add(struct ctl_server *srv, int fd)
 }
 
 /*
+ * Readers must not lock out the operators: when every slot is taken, a
+ * caller who may change state takes the slot of the oldest client who
+ * may not.  Returns 1 when a slot was freed.
+ */
+static int
+make_room(struct ctl_server *srv, int fd)
+{
+	struct ctl_client	probe;
+	struct ucred		cred;
+	socklen_t		len = sizeof(cred);
+	int			i;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return 0;
+	memset(&probe, 0, sizeof(probe));
+	probe.uid = cred.uid;
+	probe.gid = cred.gid;
+	if (!peer_may_write(srv, &probe))
+		return 0;
+	for (i = 0; i < srv->nclients; i++) {
+		if (!srv->client[i]->may_write && srv->client[i]->fd != -1) {
+			client_drop(srv->client[i]);
+			srv->stats.evicted++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Over the limit the newest connection is accepted and closed at once,
  * so it leaves the backlog and costs no descriptor.  It gets a one-line
  * reason if its buffer takes it; no retry.
@@ -406,6 +436,8 @@ accept_clients(struct ctl_server *srv)
 		/* XXX: on EMFILE the listener stays readable: a busy loop. */
 		if (fd == -1)
 			return;
+		if (srv->nclients >= CTL_CLIENTS_MAX && make_room(srv, fd))
+			reap(srv);
 		if (srv->nclients >= CTL_CLIENTS_MAX) {
 			srv->stats.refused_full++;
 			(void)send(fd, full, sizeof(full) - 1,

@@ -130,6 +130,7 @@ struct ctl_stats {
 	unsigned long	clients;	/* connected now */
 	unsigned long	accepted;
 	unsigned long	refused_full;	/* closed at once: CTL_CLIENTS_MAX */
+	unsigned long	evicted;	/* readers closed to let a writer in */
 	unsigned long	dropped_queue;	/* output over CTL_QUEUE_MAX */
 	unsigned long	too_long;	/* request line over CTL_LINE_MAX */
 	unsigned long	syntax;		/* requests the parser refused */

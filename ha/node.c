@@ -324,6 +324,9 @@ check_gap(struct node *nd, int64_t gap, int64_t now)
 
 	if (gap > nd->worst_gap_ms)
 		nd->worst_gap_ms = gap;
+	/* The peer's pace, for "set failtime" to check against. */
+	nd->gap_avg_ms = nd->gap_avg_ms == 0 ? gap :
+	    (7 * nd->gap_avg_ms + gap) / 8;
 	if ((uint64_t)gap <= limit)
 		return;
 	nd->n.nearmiss++;

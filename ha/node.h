@@ -111,6 +111,7 @@ struct node {
 	int		 lease_seen;	/* present since the last add */
 	int		 lease_warned;
 	int64_t		 worst_gap_ms;	/* longest wait between heartbeats */
+	int64_t		 gap_avg_ms;	/* their usual spacing, averaged */
 	struct log_limit nearmiss_log;
 	struct log_limit conflict_log;
 

@@ -250,6 +250,18 @@ set_value(struct node *nd, const struct ctl_request *q, struct ctl_reply *r)
 			    q->arg[1]);
 			return;
 		}
+		/*
+		 * Under twice the peer's heartbeat spacing, the peer would look
+		 * lost between two heartbeats and the address would flap.
+		 */
+		if (nd->peer.alive && (int64_t)s.failtime_ms <
+		    2 * nd->gap_avg_ms) {
+			ctl_reply_err(r, CTL_E_REFUSED, "failtime: %u ms is under "
+			    "twice the peer's heartbeat interval (about %lld "
+			    "ms); lower the peer's interval first",
+			    s.failtime_ms, (long long)nd->gap_avg_ms);
+			return;
+		}
 		s.failtime_origin = origin;
 	} else if (strcmp(q->arg[0], "mode") == 0) {
 		if (strcmp(q->arg[1], "auto") != 0 &&
