@@ -94,6 +94,9 @@ key_open(const char *path, int *fdp)
 		err = KEY_ENOTREG;
 	else if ((st.st_mode & KEY_FORBIDDEN_MODE) != 0)
 		err = KEY_EPERM;
+	/* Its owner could hand us a key of their choosing. */
+	else if (st.st_uid != 0 && st.st_uid != geteuid())
+		err = KEY_EOWNER;
 	else {
 		*fdp = fd;
 		return KEY_OK;
@@ -172,6 +175,8 @@ key_strerror(enum key_error err)
 		return "key is shorter than " KEY_STR(KEY_MIN_LEN) " bytes";
 	case KEY_ELONG:
 		return "key file is longer than " KEY_STR(KEY_MAX_LEN) " bytes";
+	case KEY_EOWNER:
+		return "owned by neither root nor the user running failoverd";
 	case KEY_EREAD:
 		return "cannot read key file";
 	}

@@ -20,7 +20,8 @@ enum key_error {
 	KEY_EPERM,		/* readable by group or others */
 	KEY_ESHORT,		/* fewer than KEY_MIN_LEN bytes */
 	KEY_ELONG,		/* more than KEY_MAX_LEN bytes */
-	KEY_EREAD		/* read failed: errno is kept */
+	KEY_EREAD,		/* read failed: errno is kept */
+	KEY_EOWNER		/* owned by neither root nor us */
 };
 
 /*

@@ -600,7 +600,8 @@ read_file(struct loader *ld, const char *path, char **text, size_t *len)
 	ssize_t		 n;
 	int		 fd, rc = -1;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* O_NONBLOCK: a FIFO must not hang us; fstat refuses it below. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return (fail(ld, 0, "cannot open: %s", strerror(errno)));
 
 	/* A FIFO or a device could block the reload, or never end. */
@@ -1392,8 +1393,11 @@ write_network(const struct config *c, xmlNode *root)
 		return (-1);
 	snprintf(num, sizeof(num), "%u", (unsigned int)c->port);
 	if (add_seconds(root, "failtime", c->failtime_ms) == NULL ||
-	    add_seconds(root, "interval", c->interval_ms) == NULL ||
 	    add_text(root, "port", num) == NULL)
+		return (-1);
+	/* A derived interval stays derived, so the failtime can change. */
+	if (c->interval_ms != conf_default_interval(c->failtime_ms) &&
+	    add_seconds(root, "interval", c->interval_ms) == NULL)
 		return (-1);
 	return (0);
 }

@@ -78,6 +78,10 @@ load_settings(struct node *nd)
 		log_warning("%s", err);
 		break;
 	case 1:
+		if (nd->settings.failtime_origin == ORIGIN_CONFIG &&
+		    nd->settings.ismaster_origin == ORIGIN_CONFIG &&
+		    nd->settings.manual_origin == ORIGIN_CONFIG)
+			break;
 		log_info("settings changed at run time kept: failtime %u ms "
 		    "(%s), ismaster %s (%s), mode %s (%s)",
 		    nd->settings.failtime_ms,
@@ -905,6 +909,8 @@ do_reload(struct node *nd)
 static int
 stop_tick(struct node *nd, int64_t now)
 {
+	int	held;
+
 	if (!nd->stopping || script_running(&nd->script))
 		return 0;
 	if (nd->fsm.holds && nd->fsm.state != FSM_RELEASING &&
@@ -924,10 +930,11 @@ stop_tick(struct node *nd, int64_t now)
 		    ip_text(nd->conf.aliasip), nd->ifname);
 		return 1;
 	}
+	held = nd->fsm.holds;
 	nd->fsm.holds = 0;
 	send_heartbeat(nd, HB_F_LEAVING | HB_F_YIELDS, now);
 	send_heartbeat(nd, HB_F_LEAVING | HB_F_YIELDS, now);
-	log_info("stopped; peer told to take over");
+	log_info("stopped; peer told%s", held ? " to take over" : "");
 	return 1;
 }
 

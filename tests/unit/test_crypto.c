@@ -467,6 +467,26 @@ test_key_with_nul_bytes_is_loaded_whole(void **state)
 	assert_memory_equal(buf, file, len);
 }
 
+/* Whoever owns the key file could have chosen the key. */
+static void
+test_key_owned_by_another_user_is_refused(void **state)
+{
+	unsigned char	 file[40], buf[KEY_MAX_LEN];
+	const char	*path;
+	size_t		 len;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	memset(file, 'k', sizeof(file));
+	path = tmp_path("owned");
+	write_file(path, file, sizeof(file), 0600);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(key_load(path, buf, &len), KEY_EOWNER);
+	assert_no_key_material(buf, len);
+	assert_int_equal(unlink(path), 0);
+}
+
 /* Returns the errno that key_load() left. */
 static int
 expect_load_error(const char *path, enum key_error want)
@@ -562,7 +582,7 @@ test_every_error_has_its_own_phrase(void **state)
 	enum key_error	a, b;
 
 	(void)state;
-	for (a = KEY_OK; a <= KEY_EREAD; a++) {
+	for (a = KEY_OK; a <= KEY_EOWNER; a++) {
 		assert_non_null(key_strerror(a));
 		assert_true(strlen(key_strerror(a)) > 0);
 		for (b = KEY_OK; b < a; b++)
@@ -602,6 +622,7 @@ main(void)
 	};
 	const struct CMUnitTest		file_tests[] = {
 		cmocka_unit_test(test_key_with_nul_bytes_is_loaded_whole),
+		cmocka_unit_test(test_key_owned_by_another_user_is_refused),
 		cmocka_unit_test(test_directory_is_refused_as_not_regular),
 		cmocka_unit_test(test_fifo_is_refused_without_blocking),
 		cmocka_unit_test(test_device_is_refused_as_not_regular),
