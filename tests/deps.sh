@@ -11,7 +11,7 @@ PKGS=(
 	libsnmp-dev snmpd snmp snmptrapd
 	iproute2 socat tcpdump python3 python3-pysnmp4
 	valgrind clang shellcheck
-	nftables smitools debhelper dpkg-dev
+	nftables iptables smitools debhelper dpkg-dev
 )
 
 die() {

@@ -19,4 +19,21 @@ EXTRA_DIST += \
 	tests/e2e/10-script-hangs.sh \
 	tests/e2e/11-sighup-broken.sh \
 	tests/e2e/12-replay.sh \
-	tests/e2e/20-foreign-holder.sh
+	tests/e2e/20-foreign-holder.sh \
+	tests/e2e/21-address-lease.sh \
+	tests/e2e/22-manual-mode.sh \
+	tests/e2e/23-readiness-dryrun.sh \
+	tests/e2e/24-fault-failover.sh \
+	tests/e2e/25-control-full.sh \
+	tests/e2e/faultlib.sh \
+	tests/e2e/40-lossy-heartbeats.sh \
+	tests/e2e/41-partition.sh \
+	tests/e2e/42-sigstop.sh \
+	tests/e2e/43-same-instant.sh \
+	tests/e2e/44-kill-holder.sh \
+	tests/e2e/45-script-faults.sh \
+	tests/e2e/46-sighup-key.sh \
+	tests/e2e/47-control.sh \
+	tests/e2e/48-forged.sh \
+	tests/e2e/49-replay.sh \
+	tests/soak.sh
