@@ -249,6 +249,12 @@ build_all() {
 		san=1
 		unit_tests "unit-san" "$BUILD_SAN" || true
 	fi
+	# The fuzzers, briefly: each target and every regression input.
+	if [ "$built" -eq 1 ] && [ "$DO_SLOW" -eq 1 ] &&
+	    command -v clang >/dev/null; then
+		step "fuzz (15 s per target)" "$LOGDIR/fuzz.log" \
+		    bash "$TOP/tests/fuzz/run.sh" 15 || true
+	fi
 	BUILT=$built
 	BUILT_SAN=$san
 }
