@@ -1,5 +1,6 @@
-# Sourced by bench/run: the network of namespaces, and how to start, stop
-# and inspect each of the three daemons in it.
+# shellcheck shell=bash
+# Sourced by bench/run and bench/snmp.sh: the network of namespaces, and
+# how to start, stop and inspect each of the three daemons in it.
 #
 #   ${NS}sw  switch: bridge br0, ports pa pb pc po
 #   ${NS}a   node a, eth0 198.18.0.1/24 (the preferred holder)
@@ -231,8 +232,10 @@ write_ucarp() {
 	local node=$1 budget=$2 dir=$WORK/$1
 	mkdir -p "$dir"
 	# ucarp calls "script INTERFACE ADDRESS [xparam]".
+	# shellcheck disable=SC2016 # the scripts expand them, not we
 	printf '#!/bin/sh\nexec ip -4 addr replace "$2/24" dev "$1"\n' \
 	    >"$dir/up.sh"
+	# shellcheck disable=SC2016
 	printf '#!/bin/sh\nip -4 addr del "$2/24" dev "$1" 2>/dev/null\n%s\n' \
 	    'exit 0' >"$dir/down.sh"
 	chmod 0755 "$dir/up.sh" "$dir/down.sh"

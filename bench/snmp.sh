@@ -261,6 +261,7 @@ session() {
 main() {
 	local f
 	[ -x "$AGENTX" ] || { echo "snmp.sh: no $AGENTX" >&2; exit 1; }
+	# shellcheck disable=SC2046 # several linker words
 	[ -x "$BUILD/getloop" ] ||
 	    cc -O2 -Wall -Wextra -o "$BUILD/getloop" "$BENCH/getloop.c" \
 	    $(net-snmp-config --libs)
