@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -77,6 +78,29 @@ fail:
 	arp_close(as);
 	return -1;
 }
+
+/*
+ * Only ARP that claims the floating address as its sender matters to us;
+ * the kernel drops the rest before it wakes us, so a busy LAN costs
+ * nothing.  The sender protocol address sits at offset 14 of the ARP
+ * header (SOCK_DGRAM gives no Ethernet header), and BPF loads it in
+ * network order.
+ */
+int
+arp_watch(struct arp_sock *as, struct in_addr addr)
+{
+	struct sock_filter	code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 14),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(addr.s_addr), 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog	prog = { .len = 4, .filter = code };
+
+	return setsockopt(as->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog));
+}
+
 
 void
 arp_close(struct arp_sock *as)

@@ -19,6 +19,9 @@ struct arp_sock {
 int	arp_open(struct arp_sock *, const char *ifname);
 void	arp_close(struct arp_sock *);
 
+/* Lets through only ARP with ADDR as its sender address.  0 or -1. */
+int	arp_watch(struct arp_sock *, struct in_addr addr);
+
 /* Asks "who has ADDR?" with sender address 0.0.0.0.  0 or -1. */
 int	arp_probe(struct arp_sock *, struct in_addr addr);
 

@@ -187,6 +187,9 @@ open_all(struct node *nd)
 	if (arp_open(&nd->arp, nd->ifname) == -1)
 		log_warn("ARP on '%s': no probe for other holders, no "
 		    "gratuitous ARP", nd->ifname);
+	else if (arp_watch(&nd->arp, nd->conf.aliasip) == -1)
+		log_warn("ARP filter on '%s': every ARP frame wakes us",
+		    nd->ifname);
 	if (nd->conf.address_lease && node_lease_open(nd) == -1)
 		log_warn("rtnetlink: the address gets no lifetime");
 	return 0;
@@ -380,37 +383,63 @@ accept_heartbeat(struct node *nd, const struct hb_msg *m, int64_t now)
 }
 
 static void
+check_one(struct node *nd, const unsigned char *buf, size_t len,
+    const struct sockaddr_in *from, int64_t now)
+{
+	struct hb_msg	m;
+	enum hb_reject	r;
+
+	if (from->sin_addr.s_addr != nd->conf.otherip.s_addr) {
+		reject(nd, HB_RSENDER, from->sin_addr, now);
+		return;
+	}
+	r = hb_decode(buf, len, nd->hmac, &m);
+	if (r == HB_OK && (m.sender.s_addr != nd->conf.otherip.s_addr ||
+	    m.receiver.s_addr != nd->localip.s_addr ||
+	    m.alias.s_addr != nd->conf.aliasip.s_addr))
+		r = HB_RSENDER;
+	if (r != HB_OK) {
+		reject(nd, r, from->sin_addr, now);
+		return;
+	}
+	accept_heartbeat(nd, &m, now);
+}
+
+/*
+ * A flood of forged datagrams must not push the real heartbeats out of
+ * the socket's queue: read in batches of HB_BATCH with one system call,
+ * and at most HB_BATCHES batches per turn, so timers and scripts still
+ * get their turn.
+ */
+#define HB_BATCH	64
+#define HB_BATCHES	16
+
+static void
 receive_heartbeats(struct node *nd, int64_t now)
 {
-	unsigned char		buf[HB_LEN + 1];
-	struct sockaddr_in	from;
-	socklen_t		fromlen;
-	struct hb_msg		m;
-	enum hb_reject		r;
-	ssize_t			n;
-	int			i;
+	static unsigned char	buf[HB_BATCH][HB_LEN + 1];
+	struct sockaddr_in	from[HB_BATCH];
+	struct mmsghdr		msg[HB_BATCH];
+	struct iovec		iov[HB_BATCH];
+	int			i, b, n;
 
-	/* Bounded, so that a flood cannot starve timers and scripts. */
-	for (i = 0; i < 256; i++) {
-		fromlen = sizeof(from);
-		n = recvfrom(nd->udp, buf, sizeof(buf), 0,
-		    (struct sockaddr *)&from, &fromlen);
-		if (n == -1)
-			break;
-		if (from.sin_addr.s_addr != nd->conf.otherip.s_addr) {
-			reject(nd, HB_RSENDER, from.sin_addr, now);
-			continue;
+	for (b = 0; b < HB_BATCHES; b++) {
+		memset(msg, 0, sizeof(msg));
+		for (i = 0; i < HB_BATCH; i++) {
+			iov[i].iov_base = buf[i];
+			iov[i].iov_len = sizeof(buf[i]);
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_name = &from[i];
+			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
 		}
-		r = hb_decode(buf, (size_t)n, nd->hmac, &m);
-		if (r == HB_OK && (m.sender.s_addr != nd->conf.otherip.s_addr ||
-		    m.receiver.s_addr != nd->localip.s_addr ||
-		    m.alias.s_addr != nd->conf.aliasip.s_addr))
-			r = HB_RSENDER;
-		if (r != HB_OK) {
-			reject(nd, r, from.sin_addr, now);
-			continue;
-		}
-		accept_heartbeat(nd, &m, now);
+		n = recvmmsg(nd->udp, msg, HB_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++)
+			check_one(nd, buf[i], msg[i].msg_len, &from[i], now);
+		if (n < HB_BATCH)
+			return;
 	}
 }
 

@@ -126,12 +126,15 @@ node_open_udp(struct node *nd, char *err, size_t errlen)
 {
 	struct sockaddr_in	sin;
 	int			fd, tos = IPTOS_PREC_INTERNETCONTROL, on = 1;
+	int			rcvbuf = 1 << 20;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		goto fail;
 	/* Heartbeats are network control traffic: queue them first. */
 	(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	/* Room for a burst of forgeries without losing a real heartbeat. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 
 	memset(&sin, 0, sizeof(sin));
