@@ -113,6 +113,15 @@ if [ "$with_snmp" -eq 1 ]; then
 	    wait_for "[ \$(traps_of ipfStateChange | grep -c 'failoverd unreachable') -ge 2 ]" 5
 	assert "and 'failoverd reachable again' twice" \
 	    wait_for "[ \$(traps_of ipfStateChange | grep -c 'failoverd reachable again') -ge 2 ]" 5
+
+	# The subagent killed: failoverd neither notices nor cares.
+	kill -KILL "$agent"
+	wait "$agent" 2>/dev/null || true
+	assert "a still answers with the subagent gone" ctlq a ping
+	kill_node a
+	assert "b takes over with the subagent gone" wait_for "holder_is b" 10
+	start_node a
+	assert "a holds the address again" wait_for "holder_is a" 15
 else
 	say "no snmpd or failover-agentx: the subagent part is not run"
 fi
