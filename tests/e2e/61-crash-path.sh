@@ -232,8 +232,11 @@ crash_cleanup() {
 		[ ! -d "$CG" ] || say "could not remove cgroup $CG" >&2
 	fi
 	[ -z "$SUP_PID" ] || wait "$SUP_PID" 2>/dev/null
-	# Killed with the cgroup above; otherwise e2e_cleanup stops it.
-	[ -z "$CG" ] || unset "E2E_PID[a]"
+	# Killed with the cgroup above if it ran under the supervisor; one
+	# started outside the unit (round 3) is left to e2e_cleanup.
+	if [ -n "${E2E_PID[a]:-}" ] && ! kill -0 "${E2E_PID[a]}" 2>/dev/null; then
+		unset "E2E_PID[a]"
+	fi
 	[ -f "$E2E_TMP/a/supervisor.log" ] && [ "$rc" -ne 0 ] &&
 	    { echo "----- a/supervisor.log"; cat "$E2E_TMP/a/supervisor.log"
 	    echo "----- a/cleanup.log"; cat "$E2E_TMP/a/cleanup.log"; } >&2
