@@ -22,4 +22,5 @@ EXTRA_DIST += conf/snmpd.conf.example doc/snmp.md \
 	tests/e2e/53-snmp-master-restart.sh \
 	tests/e2e/54-snmp-master-stopped.sh tests/e2e/55-snmp-pysnmp.sh \
 	tests/e2e/56-snmp-privdrop.sh tests/e2e/57-snmp-manual.sh \
-	tests/e2e/58-snmp-readiness-nearmiss.sh
+	tests/e2e/58-snmp-readiness-nearmiss.sh \
+	tests/e2e/59-snmp-partition.sh
