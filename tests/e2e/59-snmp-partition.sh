@@ -5,11 +5,13 @@
 # its subagent reports it with ipfAddressConflict, and exactly one node
 # holds the address again.
 set -euo pipefail
+# wait_for evaluates its condition later: single quotes on purpose.
+# shellcheck disable=SC2016
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=snmplib.sh
+# shellcheck source-path=SCRIPTDIR source=snmplib.sh
 . "$(dirname "$0")/snmplib.sh"
-# shellcheck source=faultlib.sh
+# shellcheck source-path=SCRIPTDIR source=faultlib.sh
 . "$(dirname "$0")/faultlib.sh"
 
 fl_require nft
