@@ -4,9 +4,9 @@
 # the other gone); when the partition heals, the master sees the conflict,
 # its subagent reports it with ipfAddressConflict, and exactly one node
 # holds the address again.
-set -euo pipefail
 # wait_for evaluates its condition later: single quotes on purpose.
 # shellcheck disable=SC2016
+set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=snmplib.sh
