@@ -32,7 +32,34 @@ assert "b takes over once its check passes" wait_for "holder_is b" 5
 assert "b's log tells both verdicts" log_has b 'readiness: ready'
 stop_node b
 
+# A check that hangs is killed at its timeout, like a hung script, and
+# counts as not ready.
+cat >"$check" <<CHECK
+#!/bin/sh
+# Hangs while the flag file exists.
+if [ -e "$E2E_TMP/b/hang" ]; then
+	sleep 30 &
+	echo \$! >"$E2E_TMP/b/check-child.pid"
+	wait
+fi
+exit 0
+CHECK
+touch "$E2E_TMP/b/hang"
+start_node b "$READINESS"
+assert "a hung check makes b not ready" wait_for "status_is ready b no" 10
+assert "b says the check timed out" \
+    test "$(status ready_reason b)" = "check timed out after 1000 ms"
+# The check runs again every interval: follow one child, the first.
+first=$(cat "$E2E_TMP/b/check-child.pid")
+assert "the hung check's child was killed with it" \
+    wait_for "! pid_alive $first" 5
+rm -f "$E2E_TMP/b/hang"
+assert "b is ready again once the check returns" \
+    wait_for "status_is ready b yes" 10
+stop_node b
+
 # Dry run: b decides as usual, runs nothing, and a still gets the address.
+adds=$(script_count b add)
 real=$FAILOVERD
 FAILOVERD=$E2E_TMP/failoverd-dry
 printf '#!/bin/sh\nexec "%s" -n "$@"\n' "$real" >"$FAILOVERD"
@@ -44,7 +71,7 @@ sleep 1.5
 assert "a dry-run b logs the add it would run" \
     log_has b "dry run: would run add script '.*add.sh $E2E_ALIAS'"
 assert "nothing was added on b" not has_alias b
-assert "b ran no script" test "$(script_count b add)" -eq 1
+assert "b ran no script" test "$(script_count b add)" -eq "$adds"
 start_node a
 assert "a takes the address: b told it holds nothing" \
     wait_for "holder_is a" 10
