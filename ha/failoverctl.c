@@ -274,6 +274,9 @@ status_address(const struct ctl_block *b)
 	if (prefix != NULL && strcmp(prefix, "0") != 0)
 		printf("/%s", prefix);
 	printf(" on %s\n", get(b, "interface"));
+	if (strcmp(get(b, "link"), "down") == 0)
+		printf("%-13s %s has no link: this node takes nothing\n",
+		    "link:", get(b, "interface"));
 	if (strcmp(get(b, "foreign_holder"), "yes") == 0)
 		printf("%-13s a host that is not the peer answers for %s\n",
 		    "conflict:", get(b, "aliasip"));

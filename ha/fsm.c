@@ -92,12 +92,13 @@ peer_contends(const struct fsm_view *v)
 
 /*
  * A node whose readiness check fails does not take the address by
- * itself, but one that holds it is not pushed out by that alone.
+ * itself, but one that holds it is not pushed out by that alone.  A node
+ * without link is: nobody reaches the address there.
  */
 static enum holder
 who_should_hold(const struct fsm *f, const struct fsm_view *v)
 {
-	int	me = f->override != FSM_OVR_RELEASE &&
+	int	me = f->override != FSM_OVR_RELEASE && !f->no_link &&
 	    (!f->not_ready || f->holds || f->override == FSM_OVR_HOLD);
 
 	if (!peer_contends(v))
@@ -163,7 +164,10 @@ why_take(struct fsm *f, const struct fsm_view *v)
 static void
 why_release(struct fsm *f, const struct fsm_view *v)
 {
-	if (f->override == FSM_OVR_RELEASE)
+	if (f->no_link)
+		snprintf(f->reason, sizeof(f->reason),
+		    "the interface has no link");
+	else if (f->override == FSM_OVR_RELEASE)
 		snprintf(f->reason, sizeof(f->reason),
 		    "operator asked to release the address");
 	else if (v->peer_wants)
@@ -559,6 +563,26 @@ fsm_set_failtime(struct fsm *f, uint32_t failtime_ms)
 	f->failtime_ms = failtime_ms;
 }
 
+void
+fsm_set_link(struct fsm *f, int up, int64_t now_ms, struct fsm_result *r)
+{
+	struct fsm_result	unused;
+
+	if (r == NULL)
+		r = &unused;
+	memset(r, 0, sizeof(*r));
+	f->no_link = !up;
+	/* Holding still (manual mode kept it): settled like a healed split. */
+	if (!up || f->holds || f->state == FSM_INIT)
+		return;
+	f->init_end_ms = now_ms + f->failtime_ms;
+	f->pending = FSM_A_NONE;
+	f->confirmed = 0;
+	snprintf(f->reason, sizeof(f->reason),
+	    "link is back: hearing the peer before anything else");
+	enter(f, FSM_INIT, now_ms, r);
+}
+
 uint8_t
 fsm_flags(const struct fsm *f)
 {
@@ -574,7 +598,7 @@ fsm_flags(const struct fsm *f)
 	 */
 	if ((f->state == FSM_STANDBY || f->state == FSM_TAKING ||
 	    f->state == FSM_ACTIVE || f->state == FSM_PENDING) &&
-	    !f->not_ready)
+	    !f->not_ready && !f->no_link)
 		flags |= HB_F_READY;
 	if (f->override == FSM_OVR_HOLD)
 		flags |= HB_F_WANTS;

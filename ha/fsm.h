@@ -67,6 +67,7 @@ struct fsm {
 	enum fsm_action	pending;	/* PENDING: the move that waits */
 	int		confirmed;	/* an operator confirmed PENDING */
 	int		not_ready;	/* our readiness check says no */
+	int		no_link;	/* our interface has no link */
 	int		foreign_block;	/* INIT saw another holder: wait */
 	enum fsm_action	failed;		/* FAULT: the script that failed */
 	int		gave_up;	/* FAULT: stopped asking for handback */
@@ -125,6 +126,14 @@ void	 fsm_set_role(struct fsm *, int ismaster);
 void	 fsm_set_manual(struct fsm *, int manual);
 void	 fsm_set_ready(struct fsm *, int ready);
 void	 fsm_set_failtime(struct fsm *, uint32_t failtime_ms);
+
+/*
+ * The interface lost or regained its link.  Without link the node holds
+ * nothing (the next step releases) and offers nothing; with it back, a
+ * node that holds nothing starts over in INIT.  R may be NULL.
+ */
+void	 fsm_set_link(struct fsm *, int up, int64_t now_ms,
+	    struct fsm_result *);
 
 /* HB_F_MASTER, HB_F_HOLDS, HB_F_READY, HB_F_WANTS, HB_F_YIELDS. */
 uint8_t	 fsm_flags(const struct fsm *);

@@ -130,7 +130,7 @@ node_clear(struct node *nd, const char *conf_path, const char *schema,
     int dry_run, int64_t now)
 {
 	memset(nd, 0, sizeof(*nd));
-	nd->udp = nd->sigfd = nd->arp.fd = nd->lease_fd = -1;
+	nd->udp = nd->sigfd = nd->arp.fd = nd->nl_fd = -1;
 	nd->conf_path = conf_path;
 	nd->schema = schema;
 	nd->dry_run = dry_run;
@@ -190,12 +190,29 @@ open_all(struct node *nd)
 	else if (arp_watch(&nd->arp, nd->conf.aliasip) == -1)
 		log_warn("ARP filter on '%s': every ARP frame wakes us",
 		    nd->ifname);
-	if (nd->conf.address_lease && node_lease_open(nd) == -1)
-		log_warn("rtnetlink: the address gets no lifetime");
+	if (node_watch_open(nd) == -1)
+		log_warn("rtnetlink: no watch of the link on '%s', and the "
+		    "address gets no lifetime", nd->ifname);
+	nd->lease = nd->conf.address_lease && nd->nl_fd != -1;
 	return 0;
 fail:
 	log_warnx("%s", err);
 	return -1;
+}
+
+/* A probe round at start, and when the link comes back. */
+static void
+start_probe(struct node *nd, int64_t now)
+{
+	struct probe	*pr = &nd->probe;
+
+	pr->active = 1;
+	pr->sent = 0;
+	pr->answered = 0;
+	pr->done = 0;
+	pr->next_ms = now;
+	pr->end_ms = now + (nd->fsm.failtime_ms < 3 * nd->conf.interval_ms ?
+	    nd->fsm.failtime_ms : 3 * nd->conf.interval_ms);
 }
 
 int
@@ -224,13 +241,13 @@ node_start(struct node *nd, const char *conf_path, const char *schema,
 		    "peer before anything else", ip_text(nd->conf.aliasip),
 		    nd->ifname);
 
-	/* First probe round: who else answers for the address already? */
-	nd->probe.active = 1;
-	nd->probe.next_ms = now;
-	nd->probe.end_ms = now + (nd->fsm.failtime_ms <
-	    3 * nd->conf.interval_ms ? nd->fsm.failtime_ms :
-	    3 * nd->conf.interval_ms);
+	start_probe(nd, now);
 	nd->next_send_ms = now;
+	if (!nd->link_up) {
+		log_warning("'%s' has no link: this node takes nothing until "
+		    "it has", nd->ifname);
+		fsm_set_link(&nd->fsm, 0, now, NULL);
+	}
 	log_info("started: %s on '%s' as %s, peer %s, failtime %u ms, "
 	    "interval %u ms, boot %llu", ip_text(nd->localip), nd->ifname,
 	    nd->settings.ismaster ? "master" : "slave",
@@ -482,7 +499,7 @@ probe_tick(struct node *nd, int64_t now)
 	struct fsm_view	 v;
 	unsigned char	 mac[6];
 
-	if (nd->arp.fd != -1 && arp_read(&nd->arp, nd->conf.aliasip, mac)) {
+	if (nd->arp_readable && arp_read(&nd->arp, nd->conf.aliasip, mac)) {
 		if (pr->active) {
 			pr->answered = 1;
 			memcpy(pr->mac, mac, 6);
@@ -490,6 +507,7 @@ probe_tick(struct node *nd, int64_t now)
 			log_debug("another host claims %s",
 			    ip_text(nd->conf.aliasip));
 	}
+	nd->arp_readable = 0;
 	if (!pr->active || now < pr->next_ms)
 		return;
 	if (pr->sent < 3 && nd->arp.fd != -1) {
@@ -527,12 +545,7 @@ probe_again(struct node *nd, int64_t now)
 	if (!nd->fsm.foreign_block || pr->active ||
 	    now < pr->end_ms + nd->fsm.failtime_ms)
 		return;
-	pr->active = 1;
-	pr->sent = 0;
-	pr->answered = 0;
-	pr->done = 0;
-	pr->next_ms = now;
-	pr->end_ms = now + 3 * nd->conf.interval_ms;
+	start_probe(nd, now);
 }
 
 static void
@@ -714,9 +727,11 @@ garp_tick(struct node *nd, int64_t now)
 }
 
 /*
- * The lifetime outlives a heartbeat gap the peer tolerates by at most a
- * second (the kernel's granularity), so a daemon that stops renewing
- * loses the address about when the peer takes it over.
+ * The lifetime ends a second before the peer takes over, since the kernel
+ * lets an address live up to a second past its lifetime: so a daemon that
+ * stops renewing loses the address before the peer takes it.  Renewals
+ * come every quarter of it and at most a heartbeat interval late (no more
+ * than half of failtime, and a second), well before it runs out.
  */
 static uint32_t
 lease_seconds(const struct node *nd)
@@ -731,9 +746,8 @@ lease_tick(struct node *nd, int64_t now)
 {
 	struct fsm_result	r;
 
-	if (nd->lease_fd == -1)
+	if (!nd->lease)
 		return;
-	node_lease_drain(nd);
 	/* In INIT too: a restarted holder defends its address while it asks. */
 	if (nd->dry_run || !nd->fsm.holds || now < nd->lease_next_ms ||
 	    script_running(&nd->script) || (nd->fsm.state != FSM_ACTIVE &&
@@ -853,6 +867,33 @@ peer_tick(struct node *nd, int64_t now)
 	}
 }
 
+/*
+ * A node without link cannot serve the address: it lets it go rather than
+ * keep it where nobody reaches it, and where it would answer again beside
+ * the peer's the moment the link returns.  With the link back it starts
+ * over as at boot, hearing the peer and probing before it takes anything.
+ * Not while a script runs: its result would undo the change.
+ */
+static void
+link_tick(struct node *nd, int64_t now)
+{
+	struct fsm_result	r;
+
+	if (nd->link_up == !nd->fsm.no_link || nd->stopping ||
+	    script_running(&nd->script))
+		return;
+	if (nd->link_up) {
+		log_notice("link on '%s' is back", nd->ifname);
+		start_probe(nd, now);
+	} else
+		log_warning("link on '%s' lost: this node takes nothing "
+		    "until it returns", nd->ifname);
+	node_event(nd, "link", "link", nd->link_up ? "up" : "down", NULL,
+	    NULL);
+	fsm_set_link(&nd->fsm, nd->link_up, now, &r);
+	node_apply(nd, &r, now);
+}
+
 void
 node_step(struct node *nd, int64_t now)
 {
@@ -877,8 +918,11 @@ next_deadline(const struct node *nd)
 	if (nd->conf.readiness[0] != '\0')
 		EARLIER(script_running(&nd->ready.job) ?
 		    script_deadline(&nd->ready.job) : nd->ready.next_ms);
-	if (nd->lease_fd != -1 && nd->fsm.holds)
-		EARLIER(nd->lease_next_ms);
+	/*
+	 * No wakeup of its own for the lease: it is renewed at the next
+	 * heartbeat after it is due, at most an interval late, which its
+	 * lifetime allows for (see lease_seconds()).
+	 */
 	if (nd->peer.fresh_ms >= 0 && nd->peer.alive)
 		EARLIER(nd->peer.fresh_ms + nd->fsm.failtime_ms);
 	if (nd->probe.active)
@@ -985,6 +1029,7 @@ node_run(struct node *nd)
 			do_reload(nd);
 		if (stop_tick(nd, now))
 			return 0;
+		link_tick(nd, now);
 		node_step(nd, now);
 		peer_tick(nd, now);
 		garp_tick(nd, now);
@@ -1003,7 +1048,7 @@ node_run(struct node *nd)
 		    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = nd->ready.job.out_fd,
 		    .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = nd->lease_fd,
+		pfd[n++] = (struct pollfd){ .fd = nd->nl_fd,
 		    .events = POLLIN };
 		nctl = ctl_pollfds(nd->ctl, pfd + n, POLL_MAX - n);
 
@@ -1019,6 +1064,9 @@ node_run(struct node *nd)
 			read_signals(nd);
 		if (pfd[1].revents)
 			receive_heartbeats(nd, now);
+		nd->arp_readable = pfd[2].revents != 0;
+		if (pfd[5].revents)
+			node_watch_read(nd);
 		ctl_dispatch(nd->ctl, pfd + n, nctl);
 	}
 }

@@ -72,13 +72,18 @@ struct node {
 	int		 interval_auto;	/* interval derived from failtime */
 
 	char		 ifname[IF_NAMESIZE];
+	unsigned	 ifindex;
 	struct in_addr	 localip;
 	int		 prefix;
+	int		 nl_fd;		/* rtnetlink: the interface watch */
+	int		 link_up;	/* admin up and running, per the watch */
+	int		 addr_present;	/* the floating address is on ifname */
 
 	hmac_ctx	*hmac;
 	int		 udp;
 	int		 sigfd;
 	struct arp_sock	 arp;
+	int		 arp_readable;	/* poll saw frames waiting */
 	struct ctl_server *ctl;
 
 	struct fsm	 fsm;
@@ -106,7 +111,7 @@ struct node {
 	int64_t		 started_ms;
 
 	struct readiness ready;
-	int		 lease_fd;	/* rtnetlink, for the address lifetime */
+	int		 lease;	/* <addresslease> and a watch to renew it */
 	int64_t		 lease_next_ms;
 	int		 lease_seen;	/* present since the last add */
 	int		 lease_warned;
@@ -147,12 +152,14 @@ int	 node_apply_settings(struct node *, const struct settings *,
 
 /* node_net.c */
 int	 node_resolve_interface(struct node *, char *err, size_t errlen);
-int	 node_address_present(const struct node *);
+/* Whether the floating address is on our interface now. */
+int	 node_address_present(struct node *);
 int	 node_open_udp(struct node *, char *err, size_t errlen);
 gid_t	 node_group_id(const char *name);	/* (gid_t)-2: none */
-int	 node_lease_open(struct node *);
+int	 node_watch_open(struct node *);
+void	 node_watch_read(struct node *);	/* the changes queued so far */
+#define NODE_LEASE_FOREVER	0xffffffffu	/* the kernel's "forever" */
 int	 node_lease_renew(struct node *, uint32_t lifetime_s);
-void	 node_lease_drain(struct node *);
 void	 node_notify(const char *state);	/* sd_notify(3) protocol */
 const char *ether_text(const unsigned char mac[6]);	/* static buffer */
 /* Dotted quad in one of four rotating static buffers: four per call. */

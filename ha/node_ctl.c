@@ -109,8 +109,8 @@ node_status(const struct node *nd, int64_t now, struct ctl_reply *r)
 	ctl_reply_kv(r, "dry_run", "%s", yesno(nd->dry_run));
 	ctl_reply_kv(r, "simulation", "%s", nd->simulate ? "peer-loss" :
 	    "none");
-	ctl_reply_kv(r, "addresslease", "%s", nd->lease_fd != -1 ?
-	    "on" : "off");
+	ctl_reply_kv(r, "addresslease", "%s", nd->lease ? "on" : "off");
+	ctl_reply_kv(r, "link", "%s", nd->link_up ? "up" : "down");
 	ctl_reply_kv(r, "aliasip", "%s", ip_text(c->aliasip));
 	ctl_reply_kv(r, "prefix", "%d", nd->prefix);
 	ctl_reply_kv(r, "otherip", "%s", ip_text(c->otherip));
@@ -430,12 +430,20 @@ reload_extras(struct node *nd)
 		nd->ready.next_ms = 0;
 		fsm_set_ready(&nd->fsm, 0);
 	}
-	if (nd->conf.address_lease && nd->lease_fd == -1 &&
-	    node_lease_open(nd) == -1)
-		log_warn("rtnetlink: the address gets no lifetime");
-	if (!nd->conf.address_lease && nd->lease_fd != -1) {
-		close(nd->lease_fd);
-		nd->lease_fd = -1;
+	if (nd->conf.address_lease && !nd->lease) {
+		nd->lease = nd->nl_fd != -1;
+		nd->lease_next_ms = 0;
+		if (!nd->lease)
+			log_warnx("no rtnetlink watch: the address gets no "
+			    "lifetime");
+	}
+	/* Left with a finite lifetime, a held address would expire. */
+	if (!nd->conf.address_lease && nd->lease) {
+		nd->lease = 0;
+		if (nd->fsm.holds && node_address_present(nd) &&
+		    node_lease_renew(nd, NODE_LEASE_FOREVER) == -1)
+			log_warn("cannot make the lifetime of %s infinite",
+			    ip_text(nd->conf.aliasip));
 	}
 }
 

@@ -1,13 +1,16 @@
 /*
  * The interface side of failoverd: which interface and own address serve
- * the floating address when the configuration leaves them out, whether the
- * floating address is on our interface now, and the heartbeat socket.
+ * the floating address when the configuration leaves them out, the
+ * heartbeat socket, and the watch that says whether the interface has
+ * link and the floating address is on it.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <errno.h>
@@ -96,8 +99,9 @@ node_resolve_interface(struct node *nd, char *err, size_t errlen)
 	return 0;
 }
 
-int
-node_address_present(const struct node *nd)
+/* Asks the kernel for every address: for the start and after a lost event. */
+static int
+scan_address(const struct node *nd)
 {
 	struct ifaddrs	*all, *ifa;
 	int		 present = 0;
@@ -115,6 +119,15 @@ node_address_present(const struct node *nd)
 	}
 	freeifaddrs(all);
 	return present;
+}
+
+int
+node_address_present(struct node *nd)
+{
+	if (nd->nl_fd == -1)
+		return scan_address(nd);
+	node_watch_read(nd);
+	return nd->addr_present;
 }
 
 /*
@@ -185,18 +198,55 @@ ip_text(struct in_addr a)
 }
 
 /*
- * The address lease: the floating address carries a finite lifetime that
- * only a live failoverd renews, so that a killed or frozen daemon's
- * address expires by itself instead of staying on a host that no longer
- * defends it.  Only the lifetime of an existing address is changed here:
- * adding and removing stay the scripts' job.
+ * The interface watch: one rtnetlink socket that hears every change of
+ * links and IPv4 addresses, and that renews the address lifetime.  The
+ * kernel queues a change here before the command that made it returns, so
+ * after reading the queue we know whether the interface has link and
+ * whether the floating address is on it, without a dump of everything
+ * each time we ask.
  */
-int
-node_lease_open(struct node *nd)
+static void
+watch_sync(struct node *nd)
 {
-	nd->lease_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK |
+	struct ifreq	ifr;
+
+	nd->ifindex = if_nametoindex(nd->ifname);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nd->ifname);
+	if (nd->ifindex == 0 || ioctl(nd->udp, SIOCGIFFLAGS, &ifr) == -1)
+		nd->link_up = 0;
+	else
+		nd->link_up = (ifr.ifr_flags & IFF_UP) &&
+		    (ifr.ifr_flags & IFF_RUNNING);
+	nd->addr_present = scan_address(nd);
+}
+
+int
+node_watch_open(struct node *nd)
+{
+	struct sockaddr_nl	sa = { .nl_family = AF_NETLINK,
+	    .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR };
+	int			rcvbuf = 1 << 18;
+
+	nd->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, NETLINK_ROUTE);
-	return nd->lease_fd == -1 ? -1 : 0;
+	if (nd->nl_fd == -1)
+		goto fail;
+	/* Room for the burst of a whole routing table being rebuilt. */
+	(void)setsockopt(nd->nl_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+	    sizeof(rcvbuf));
+	if (bind(nd->nl_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+		goto fail;
+	/* Subscribed first, then read: no change falls between the two. */
+	watch_sync(nd);
+	return 0;
+fail:
+	if (nd->nl_fd != -1)
+		close(nd->nl_fd);
+	nd->nl_fd = -1;
+	/* Without the watch, links count as up and addresses are scanned. */
+	nd->link_up = 1;
+	return -1;
 }
 
 static void
@@ -213,6 +263,7 @@ put_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
 	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta.rta_len);
 }
 
+/* Only the lifetime of an address already there changes here. */
 int
 node_lease_renew(struct node *nd, uint32_t lifetime_s)
 {
@@ -224,55 +275,117 @@ node_lease_renew(struct node *nd, uint32_t lifetime_s)
 	struct ifaddrmsg	*ifa;
 	struct ifa_cacheinfo	 ci;
 	struct sockaddr_nl	 kernel = { .nl_family = AF_NETLINK };
-	unsigned int		 index = if_nametoindex(nd->ifname);
 
-	if (index == 0)
+	if (nd->nl_fd == -1 || nd->ifindex == 0)
 		return -1;
 	memset(&req, 0, sizeof(req));
 	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ifa));
 	nh->nlmsg_type = RTM_NEWADDR;
-	/* REPLACE of an existing address changes its lifetime only. */
-	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE | NLM_F_ACK;
+	/*
+	 * REPLACE of an existing address changes its lifetime only.  No
+	 * ACK: the kernel still answers a refusal, and a renewal that
+	 * works costs no wakeup.
+	 */
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE;
 	ifa = NLMSG_DATA(nh);
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (unsigned char)nd->prefix;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = index;
+	ifa->ifa_index = nd->ifindex;
 	put_attr(nh, IFA_LOCAL, &nd->conf.aliasip, 4);
 	put_attr(nh, IFA_ADDRESS, &nd->conf.aliasip, 4);
 	memset(&ci, 0, sizeof(ci));
 	ci.ifa_prefered = lifetime_s;
 	ci.ifa_valid = lifetime_s;
 	put_attr(nh, IFA_CACHEINFO, &ci, sizeof(ci));
-	if (sendto(nd->lease_fd, req.buf, nh->nlmsg_len, 0,
+	if (sendto(nd->nl_fd, req.buf, nh->nlmsg_len, 0,
 	    (struct sockaddr *)&kernel, sizeof(kernel)) == -1)
 		return -1;
 	return 0;
 }
 
-/* Reads the kernel's answers to earlier renewals; logs a refusal. */
-void
-node_lease_drain(struct node *nd)
+static void
+watch_link(struct node *nd, const struct nlmsghdr *nh)
 {
-	char		 buf[4096];
-	struct nlmsghdr	*nh;
-	struct nlmsgerr	*e;
-	ssize_t		 n;
-	int		 i;
+	const struct ifinfomsg	*ifi = NLMSG_DATA(nh);
+	const struct rtattr	*rta = IFLA_RTA(ifi);
+	int			 len = (int)IFLA_PAYLOAD(nh);
+	char			 name[IF_NAMESIZE] = "";
 
-	for (i = 0; i < 16; i++) {
-		n = recv(nd->lease_fd, buf, sizeof(buf), 0);
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFLA_IFNAME)
+			snprintf(name, sizeof(name), "%.*s",
+			    (int)RTA_PAYLOAD(rta), (const char *)RTA_DATA(rta));
+	/* An interface deleted and made again comes back with a new index. */
+	if (nh->nlmsg_type == RTM_NEWLINK && strcmp(name, nd->ifname) == 0)
+		nd->ifindex = (unsigned)ifi->ifi_index;
+	if ((unsigned)ifi->ifi_index != nd->ifindex)
+		return;
+	nd->link_up = nh->nlmsg_type == RTM_NEWLINK &&
+	    (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
+}
+
+static void
+watch_address(struct node *nd, const struct nlmsghdr *nh)
+{
+	const struct ifaddrmsg	*ifa = NLMSG_DATA(nh);
+	const struct rtattr	*rta = IFA_RTA(ifa);
+	int			 len = (int)IFA_PAYLOAD(nh);
+
+	if (ifa->ifa_family != AF_INET || ifa->ifa_index != nd->ifindex)
+		return;
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFA_LOCAL && RTA_PAYLOAD(rta) == 4 &&
+		    memcmp(RTA_DATA(rta), &nd->conf.aliasip, 4) == 0)
+			nd->addr_present = nh->nlmsg_type == RTM_NEWADDR;
+}
+
+void
+node_watch_read(struct node *nd)
+{
+	union {
+		struct nlmsghdr	nh;
+		char		buf[8192];
+	} u;
+	struct nlmsghdr		*nh;
+	const struct nlmsgerr	*e;
+	ssize_t			 n;
+	int			 i;
+
+	for (i = 0; i < 64; i++) {
+		n = recv(nd->nl_fd, u.buf, sizeof(u.buf), 0);
+		if (n == -1 && errno == ENOBUFS) {
+			/* Events were lost: ask for the whole truth again. */
+			log_info("rtnetlink: events lost, reading the "
+			    "interface again");
+			watch_sync(nd);
+			continue;
+		}
 		if (n <= 0)
 			return;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		for (nh = &u.nh; NLMSG_OK(nh, (size_t)n);
 		    nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = NLMSG_DATA(nh);
-			if (e->error != 0)
-				log_warning("cannot renew the lifetime of %s on "
-				    "'%s': %s", ip_text(nd->conf.aliasip),
-				    nd->ifname, strerror(-e->error));
+			switch (nh->nlmsg_type) {
+			case RTM_NEWLINK:
+			case RTM_DELLINK:
+				watch_link(nd, nh);
+				break;
+			case RTM_NEWADDR:
+			case RTM_DELADDR:
+				watch_address(nd, nh);
+				break;
+			case NLMSG_ERROR:
+				/* Only a refused renewal is answered. */
+				e = NLMSG_DATA(nh);
+				if (e->error != 0)
+					log_warning("cannot renew the lifetime "
+					    "of %s on '%s': %s",
+					    ip_text(nd->conf.aliasip),
+					    nd->ifname, strerror(-e->error));
+				break;
+			default:
+				break;
+			}
 		}
 	}
 }

@@ -1,8 +1,17 @@
 #!/bin/bash
-# 04-link-down: a's link goes down inside its namespace.  b no longer hears
-# a and takes over after failtime.  When the link comes back, the nodes
-# hear each other again, b releases, a keeps or takes the address, and in
-# the end a is the only holder and the client reaches it.
+# 04-link-down: a node without link holds nothing and takes nothing.
+#
+#  1. a's eth0 is set down inside its namespace: a runs its remove script
+#     (nobody could reach the address there), b takes over after failtime,
+#     and when the link is up again a takes the address back only after b
+#     has let it go.
+#  2. a's cable is pulled: its switch port goes down, so a sees its carrier
+#     go.  Same story, and a sampler reading both namespaces every few ms
+#     must never see the address on both nodes, in particular not when
+#     the cable is back.
+#  3. b's cable is pulled while a holds: b hears nothing from a, but it
+#     must not take the address onto an interface without link, neither
+#     then nor when the cable is back.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,31 +21,60 @@ start_pair
 assert "a holds the address" wait_for "holder_is a" 10
 assert "the client reaches a" wait_for "client_reaches a" 3
 
+# 1. The interface itself goes down.
 t0=$(now_ms)
+since=${t0}000
 ip -n "${E2E_NS}a" link set eth0 down
+assert "a lets the address go while its link is down" \
+    wait_for "not has_alias a" 5
+assert "a ran its remove script" test -n "$(script_time a remove "$since")"
+assert "a says why" log_has a "link on 'eth0' lost"
+assert "a reports its link down" test "$(status link a)" = down
 assert "b takes over while a's link is down" wait_for "has_alias b" 10
 say "b took over $(ms_to_s $(($(now_ms) - t0)))s after the link went down"
-assert "b reports the peer lost" test "$(status peer b)" = lost
 assert "the client reaches b" wait_for "client_reaches b" 3
 assert "a's daemon survives its link going down" node_running a
+assert "a stays out while its link is down" not has_alias a
 
 up=$(now_ms)000
 ip -n "${E2E_NS}a" link set eth0 up
-t1=$(now_ms)
 assert "a is the only holder again" wait_for "holder_is a" 15
-say "a alone held the address $(ms_to_s $(($(now_ms) - t1)))s after link up"
-assert "b hears a again" wait_for "status_is peer b alive" 5
-assert "b ran its remove script" test -n "$(script_time b remove "$up")"
-a_add=$(script_time a add "$up")
-if [ -n "$a_add" ]; then
-	assert "b released before a added again" \
-	    before "$(script_time b remove-done "$up")" "$a_add"
-else
-	say "a kept its address through the outage (no new add)"
-fi
+assert "b released before a added again" \
+    before "$(script_time b remove-done "$up")" "$(script_time a add "$up")"
 assert "b is in standby" wait_for "status_is state b standby" 5
-assert "a is active" test "$(status state a)" = active
+assert "a reports its link up" test "$(status link a)" = up
 assert "the client reaches a" wait_for "client_reaches a" 5
-assert "the client has a's MAC" test "$(client_mac)" = a
+
+# 2. The cable is pulled: only the carrier goes.
+sampler_start 30
+since=$(now_ms)000
+ip -n "${E2E_NS}sw" link set pa down
+assert "a lets the address go when its carrier goes" \
+    wait_for "not has_alias a" 5
+assert "b takes over while a's cable is out" wait_for "has_alias b" 10
+sleep 0.5
+up=$(now_ms)000
+ip -n "${E2E_NS}sw" link set pa up
+assert "a is the only holder once its cable is back" \
+    wait_for "holder_is a" 15
+assert "b released before a added again" \
+    before "$(script_time b remove-done "$up")" "$(script_time a add "$up")"
+assert_no_overlap "$since"
+assert "the client reaches a" wait_for "client_reaches a" 5
+
+# 3. The slave's cable is pulled: it must not take the address.
+adds=$(script_count b add)
+ip -n "${E2E_NS}sw" link set pb down
+assert "b notices its carrier is gone" \
+    wait_for "status_is link b down" 5
+sleep 1.5	# failtime is 1 s: b would have taken over by now
+assert "b took nothing without link" test "$(script_count b add)" = "$adds"
+assert "b does not hold the address" not has_alias b
+ip -n "${E2E_NS}sw" link set pb up
+assert "b sees its link again" wait_for "status_is link b up" 5
+assert "b hears a again" wait_for "status_is peer b alive" 5
+assert "b is in standby" wait_for "status_is state b standby" 5
+assert "b still took nothing" test "$(script_count b add)" = "$adds"
+assert "a is still the only holder" holder_is a
 show_status a
 show_status b

@@ -598,6 +598,74 @@ vanished_address_is_taken_again(void **unused)
 	assert_int_equal(r.action, FSM_A_ADD);
 }
 
+static void
+holder_without_link_releases_and_restarts_when_it_returns(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 1, 1, 0, FAILTIME, 0);
+	fsm_script_done(&f, FSM_A_ADD, 1, 1, 10, &r);
+	fsm_set_link(&f, 0, 20, &r);
+	assert_false(r.changed);		/* the step decides */
+	assert_false(fsm_flags(&f) & HB_F_READY);
+	v = view_at(20);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_RELEASING);
+	assert_int_equal(r.action, FSM_A_REMOVE);
+	assert_string_equal(f.reason, "the interface has no link");
+	fsm_script_done(&f, FSM_A_REMOVE, 1, 0, 30, &r);
+
+	/* Nobody holds and the peer is silent, yet nothing is taken. */
+	v = view_at(30 + 2 * FAILTIME);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_int_equal(r.action, FSM_A_NONE);
+
+	/* The link is back: hear the peer first, for up to failtime. */
+	fsm_set_link(&f, 1, 10000, &r);
+	assert_int_equal(f.state, FSM_INIT);
+	assert_true(r.changed);
+	assert_int_equal(fsm_deadline(&f), 10000 + FAILTIME);
+	v = view_at(10001);
+	v.probe_done = 0;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_INIT);
+	/* The peer took over meanwhile: wait for it to hand back. */
+	v = view_peer(10050, HB_F_HOLDS | HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_int_equal(r.action, FSM_A_NONE);
+	assert_true(fsm_flags(&f) & HB_F_READY);
+	v = view_peer(10100, HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_ADD);
+}
+
+static void
+slave_without_link_never_takes_over(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	fsm_set_link(&f, 0, 0, NULL);
+	v = view_at(FAILTIME);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	v = view_at(10 * FAILTIME);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_NONE);
+	/* An operator's "add" does not put it on a dead interface either. */
+	fsm_set_override(&f, FSM_OVR_HOLD);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_NONE);
+}
+
 /*
  * A pair over a simulated link: each tick (1 ms) both machines step on
  * what the other last sent, heartbeats go every INTERVAL, a script takes
@@ -802,6 +870,9 @@ main(void)
 		    manual_handback_waits_and_operator_add_does_not),
 		cmocka_unit_test(standby_that_is_not_ready_does_not_take_over),
 		cmocka_unit_test(vanished_address_is_taken_again),
+		cmocka_unit_test(
+		    holder_without_link_releases_and_restarts_when_it_returns),
+		cmocka_unit_test(slave_without_link_never_takes_over),
 		cmocka_unit_test(
 		    pair_starts_fails_over_and_hands_back_without_doubling),
 		cmocka_unit_test(pair_started_together_gives_one_holder),
