@@ -8,7 +8,8 @@
 #   ${NS}c   client, eth0 198.18.0.10/24: ICMP prober (its own ARP cache)
 #   ${NS}o   observer, eth0 198.18.0.11/24: ARP prober (who answers)
 #
-# The floating address is 198.18.0.100/24.  Nothing is created in the root
+# The floating address is 198.18.0.100/24.  Setting NS before net_setup
+# makes another copy of this network.  Nothing is created in the root
 # namespace and nothing is sent outside these namespaces.  Everything the
 # benchmark starts is recorded by PID and killed by PID on exit.
 
@@ -16,7 +17,10 @@ NS="ipfb-$$-"
 VIP=198.18.0.100
 VHID=51
 declare -A IP=([a]=198.18.0.1 [b]=198.18.0.2 [c]=198.18.0.10 [o]=198.18.0.11)
-declare -A MAC=()
+# Fixed, locally administered: every copy of the network has the same
+# ones, so the logs of copies run side by side read alike.
+declare -A MAC=([a]=02:1b:00:00:00:01 [b]=02:1b:00:00:00:02
+    [c]=02:1b:00:00:00:0a [o]=02:1b:00:00:00:0b)
 declare -A PGID=()		# node -> process group of its daemon
 HELPERS=()			# other PIDs we started
 NETNS=()			# namespaces we created
@@ -52,13 +56,11 @@ net_setup() {
 	ip -n "${NS}sw" link set br0 type bridge mcast_snooping 0
 	ip -n "${NS}sw" link set br0 up
 	for n in a b c o; do
-		ip -n "${NS}$n" link add eth0 type veth peer name "p$n" \
-		    netns "${NS}sw"
+		ip -n "${NS}$n" link add eth0 address "${MAC[$n]}" type veth \
+		    peer name "p$n" netns "${NS}sw"
 		ip -n "${NS}sw" link set "p$n" master br0 up
 		ip -n "${NS}$n" addr add "${IP[$n]}/24" dev eth0
 		ip -n "${NS}$n" link set eth0 up
-		MAC[$n]=$(ip -n "${NS}$n" -o link show dev eth0 |
-		    sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 	done
 	# The flooder sends VRRP and CARP to 224.0.0.18 from the client.
 	ip -n "${NS}c" route add 224.0.0.0/4 dev eth0
@@ -156,7 +158,7 @@ budget_s() {
 }
 
 write_ipfo() {
-	local node=$1 budget=$2 dir=$WORK/$1 other=b master=false ft=3
+	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1 other=b master=false ft=3
 	[ "$node" = a ] && master=true
 	[ "$node" = a ] || other=a
 	[ "$budget" = min ] && ft=0.03
@@ -188,7 +190,7 @@ EOF
 # priority, preemption on (the default), no scripts: keepalived adds the
 # address itself over netlink.
 write_kad() {
-	local node=$1 budget=$2 dir=$WORK/$1 state=BACKUP prio=253 adv=1
+	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1 state=BACKUP prio=253 adv=1
 	local snmp=''
 	[ "$node" = a ] && { state=MASTER; prio=254; }
 	[ "$budget" = min ] && adv=0.01
@@ -229,7 +231,7 @@ vip_list() {
 }
 
 write_ucarp() {
-	local node=$1 budget=$2 dir=$WORK/$1
+	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1
 	mkdir -p "$dir"
 	# ucarp calls "script INTERFACE ADDRESS [xparam]".
 	# shellcheck disable=SC2016 # the scripts expand them, not we
@@ -242,7 +244,7 @@ write_ucarp() {
 }
 
 ucarp_args() {
-	local node=$1 budget=$2 dir=$WORK/$1 base skew ratio=3
+	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1 base skew ratio=3
 	if [ "$budget" = min ]; then
 		# advbase 0: adverts every advskew/256 s, and the backup's
 		# timeout is its own advskew/256 s (deadratio multiplies 0).
@@ -265,7 +267,7 @@ write_config() {
 
 # start_daemon DAEMON NODE BUDGET
 start_daemon() {
-	local d=$1 node=$2 budget=$3 dir=$WORK/$2 pid
+	local d=$1 node=$2 budget=$3 dir=${NODES:-$WORK}/$2 pid
 	write_config "$d" "$node" "$budget"
 	echo "=== $(date +%T.%N) start" >>"$dir/$d.log"
 	case $d in
