@@ -138,7 +138,7 @@ why_take(struct fsm *f, const struct fsm_view *v)
 	if (f->override == FSM_OVR_HOLD)
 		snprintf(f->reason, sizeof(f->reason),
 		    "operator asked to hold the address");
-	else if (v->peer_leaving)
+	else if (v->peer_leaving && v->peer_silent_ms < f->failtime_ms)
 		snprintf(f->reason, sizeof(f->reason),
 		    "peer released the address and is stopping");
 	else if (!v->peer_alive && v->peer_silent_ms < 0)
@@ -228,11 +228,16 @@ take(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 	r->action = FSM_A_ADD;
 }
 
+/*
+ * Letting go of an address that nobody can reach (no link) is no move to
+ * the peer: it does not wait for an operator, and the node holds nothing
+ * that could answer beside the peer's copy when the link returns.
+ */
 static void
 release(struct fsm *f, const struct fsm_view *v, struct fsm_result *r)
 {
 	why_release(f, v);
-	if (must_wait(f, FSM_A_REMOVE, v, r))
+	if (!f->no_link && must_wait(f, FSM_A_REMOVE, v, r))
 		return;
 	enter(f, FSM_RELEASING, v->now_ms, r);
 	r->action = FSM_A_REMOVE;
@@ -534,6 +539,25 @@ fsm_address_lost(struct fsm *f, int64_t now_ms, struct fsm_result *r)
 	snprintf(f->reason, sizeof(f->reason),
 	    "the address vanished from the interface");
 	enter(f, FSM_STANDBY, now_ms, r);
+}
+
+void
+fsm_address_appeared(struct fsm *f, const struct fsm_view *v,
+    struct fsm_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (f->state != FSM_STANDBY || f->holds || !peer_serves(v))
+		return;
+	snprintf(f->reason, sizeof(f->reason),
+	    "the address appeared here while the peer holds it");
+	enter(f, FSM_RELEASING, v->now_ms, r);
+	r->action = FSM_A_REMOVE;
+}
+
+int
+fsm_should_hold(const struct fsm *f, const struct fsm_view *v)
+{
+	return who_should_hold(f, v) == HOLDER_ME;
 }
 
 void

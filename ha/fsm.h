@@ -121,6 +121,17 @@ int	 fsm_confirm(struct fsm *, enum fsm_action action);
  */
 void	 fsm_address_lost(struct fsm *, int64_t now_ms, struct fsm_result *);
 
+/*
+ * The address came onto our interface while we do not hold it.  In
+ * STANDBY, with the peer serving it, it is a second copy: RELEASING runs
+ * the remove script.  Otherwise nothing changes.
+ */
+void	 fsm_address_appeared(struct fsm *, const struct fsm_view *,
+	    struct fsm_result *);
+
+/* Whether this node is the one that should hold the address now. */
+int	 fsm_should_hold(const struct fsm *, const struct fsm_view *);
+
 /* Changes the role or failtime in place (SIGHUP, control socket, SNMP). */
 void	 fsm_set_role(struct fsm *, int ismaster);
 void	 fsm_set_manual(struct fsm *, int manual);

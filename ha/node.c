@@ -510,7 +510,7 @@ probe_tick(struct node *nd, int64_t now)
 	nd->arp_readable = 0;
 	if (!pr->active || now < pr->next_ms)
 		return;
-	if (pr->sent < 3 && nd->arp.fd != -1) {
+	if (pr->sent < 3 && nd->arp.fd != -1 && nd->link_up) {
 		if (arp_probe(&nd->arp, nd->conf.aliasip) == -1)
 			log_warn("ARP probe on '%s'", nd->ifname);
 		pr->sent++;
@@ -583,7 +583,7 @@ run_script(struct node *nd, enum fsm_action a, int64_t now)
 	build_env(nd, what, store, sizeof(store), envp);
 	if (a == FSM_A_ADD) {
 		nd->take_start_ms = now;
-		nd->lease_seen = nd->lease_warned = 0;
+		nd->addr_seen = nd->lease_warned = 0;
 		nd->lease_next_ms = now;
 	}
 	if (conf_check_file(path, why, sizeof(why)) == -1) {
@@ -632,7 +632,7 @@ script_tick(struct node *nd, int64_t now)
 	struct fsm_result	 r;
 	enum fsm_action		 a = nd->running;
 	const char		*what = a == FSM_A_ADD ? "add" : "remove";
-	int			 ok;
+	int			 ok, present;
 
 	if (!script_running(&nd->script))
 		return;
@@ -655,7 +655,11 @@ script_tick(struct node *nd, int64_t now)
 			    res.status);
 		node_event_script(nd, what, res.status, res.timed_out);
 	}
-	fsm_script_done(&nd->fsm, a, ok, node_address_present(nd), now, &r);
+	present = node_address_present(nd);
+	if (ok && a == FSM_A_REMOVE && present)
+		log_warning("remove script succeeded, yet %s is still on '%s'",
+		    ip_text(nd->conf.aliasip), nd->ifname);
+	fsm_script_done(&nd->fsm, a, ok, present, now, &r);
 	if (ok && a == FSM_A_ADD) {
 		nd->n.takeovers++;
 		nd->last_takeover_ms = now - nd->take_start_ms;
@@ -744,38 +748,74 @@ lease_seconds(const struct node *nd)
 static void
 lease_tick(struct node *nd, int64_t now)
 {
-	struct fsm_result	r;
-
-	if (!nd->lease)
-		return;
 	/* In INIT too: a restarted holder defends its address while it asks. */
-	if (nd->dry_run || !nd->fsm.holds || now < nd->lease_next_ms ||
-	    script_running(&nd->script) || (nd->fsm.state != FSM_ACTIVE &&
-	    nd->fsm.state != FSM_PENDING && nd->fsm.state != FSM_INIT))
+	if (!nd->lease || nd->dry_run || !nd->fsm.holds ||
+	    now < nd->lease_next_ms || script_running(&nd->script) ||
+	    (nd->fsm.state != FSM_ACTIVE && nd->fsm.state != FSM_PENDING &&
+	    nd->fsm.state != FSM_INIT))
 		return;
 	nd->lease_next_ms = now + lease_seconds(nd) * 1000 / 4;
 
 	if (node_address_present(nd)) {
-		nd->lease_seen = 1;
 		if (node_lease_renew(nd, lease_seconds(nd)) == -1)
 			log_warn("cannot renew the lifetime of %s",
 			    ip_text(nd->conf.aliasip));
 		return;
 	}
-	if (nd->fsm.state == FSM_INIT)
-		return;
-	if (!nd->lease_seen) {
-		if (!nd->lease_warned)
-			log_warning("%s is not on '%s' after the add script: "
-			    "no lifetime to renew; set <addresslease>false"
-			    "</addresslease> for scripts that put the address "
-			    "elsewhere", ip_text(nd->conf.aliasip), nd->ifname);
+	if (nd->fsm.state == FSM_ACTIVE && !nd->addr_seen && !nd->lease_warned) {
+		log_warning("%s is not on '%s' after the add script: no "
+		    "lifetime to renew; set <addresslease>false</addresslease> "
+		    "for scripts that put the address elsewhere",
+		    ip_text(nd->conf.aliasip), nd->ifname);
 		nd->lease_warned = 1;
+	}
+}
+
+/*
+ * What the interface watch saw happen to the address behind our back.  A
+ * held address that was there since the add and is gone now (expired, or
+ * deleted by hand) is no longer held.  One that comes onto the interface
+ * of a standby node while the peer serves it is a second copy, removed
+ * with the remove script; without a serving peer it is only reported,
+ * since taking it is for the usual rules to decide.  Scripts that put the
+ * address elsewhere (a cloud API) never show it here, so nothing is
+ * concluded from its absence alone.
+ */
+static void
+address_tick(struct node *nd, int64_t now)
+{
+	struct fsm_result	r;
+	struct fsm_view		v;
+	int			present;
+
+	if (nd->nl_fd == -1 || nd->dry_run || nd->stopping ||
+	    script_running(&nd->script)) {
+		nd->addr_appeared = 0;
 		return;
 	}
-	log_warning("%s vanished from '%s' while held: expired or removed "
-	    "by hand", ip_text(nd->conf.aliasip), nd->ifname);
-	fsm_address_lost(&nd->fsm, now, &r);
+	present = nd->addr_prefixes != 0;
+	if (present && nd->fsm.holds)
+		nd->addr_seen = 1;
+	if (!present && nd->addr_seen && nd->fsm.holds &&
+	    (nd->fsm.state == FSM_ACTIVE || nd->fsm.state == FSM_PENDING)) {
+		log_warning("%s vanished from '%s' while held: expired or "
+		    "removed by hand", ip_text(nd->conf.aliasip), nd->ifname);
+		nd->addr_seen = 0;
+		fsm_address_lost(&nd->fsm, now, &r);
+		node_apply(nd, &r, now);
+		return;
+	}
+	if (!nd->addr_appeared)
+		return;
+	nd->addr_appeared = 0;
+	if (!present || nd->fsm.holds || nd->fsm.state != FSM_STANDBY)
+		return;
+	node_view(nd, now, &v);
+	log_warning("%s appeared on '%s' although this node does not hold "
+	    "it%s", ip_text(nd->conf.aliasip), nd->ifname,
+	    v.peer_alive && v.peer_holds ? ", while the peer does: removing "
+	    "this copy" : "");
+	fsm_address_appeared(&nd->fsm, &v, &r);
 	node_apply(nd, &r, now);
 }
 
@@ -867,6 +907,22 @@ peer_tick(struct node *nd, int64_t now)
 	}
 }
 
+/* The ARP socket is bound to an interface index, which a new one changes. */
+static void
+reopen_arp(struct node *nd)
+{
+	arp_close(&nd->arp);
+	if (arp_open(&nd->arp, nd->ifname) == -1)
+		log_warn("'%s' was made again, but ARP on it fails: no probe, "
+		    "no gratuitous ARP", nd->ifname);
+	else {
+		log_info("'%s' was made again: ARP follows it", nd->ifname);
+		if (arp_watch(&nd->arp, nd->conf.aliasip) == -1)
+			log_warn("ARP filter on '%s': every ARP frame wakes us",
+			    nd->ifname);
+	}
+}
+
 /*
  * A node without link cannot serve the address: it lets it go rather than
  * keep it where nobody reaches it, and where it would answer again beside
@@ -879,6 +935,10 @@ link_tick(struct node *nd, int64_t now)
 {
 	struct fsm_result	r;
 
+	if (nd->ifindex_changed) {
+		nd->ifindex_changed = 0;
+		reopen_arp(nd);
+	}
 	if (nd->link_up == !nd->fsm.no_link || nd->stopping ||
 	    script_running(&nd->script))
 		return;
@@ -1033,6 +1093,7 @@ node_run(struct node *nd)
 		node_step(nd, now);
 		peer_tick(nd, now);
 		garp_tick(nd, now);
+		address_tick(nd, now);
 		lease_tick(nd, now);
 		ready_tick(nd, now);
 		if (!told_ready) {

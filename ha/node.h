@@ -77,7 +77,9 @@ struct node {
 	int		 prefix;
 	int		 nl_fd;		/* rtnetlink: the interface watch */
 	int		 link_up;	/* admin up and running, per the watch */
-	int		 addr_present;	/* the floating address is on ifname */
+	int		 ifindex_changed; /* ifname was made again */
+	uint64_t	 addr_prefixes;	/* bit N: aliasip/N is on ifname */
+	int		 addr_appeared;	/* it came while none was there */
 
 	hmac_ctx	*hmac;
 	int		 udp;
@@ -113,7 +115,7 @@ struct node {
 	struct readiness ready;
 	int		 lease;	/* <addresslease> and a watch to renew it */
 	int64_t		 lease_next_ms;
-	int		 lease_seen;	/* present since the last add */
+	int		 addr_seen;	/* present since the last add */
 	int		 lease_warned;
 	int64_t		 worst_gap_ms;	/* longest wait between heartbeats */
 	int64_t		 gap_avg_ms;	/* their usual spacing, averaged */

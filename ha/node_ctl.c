@@ -193,7 +193,7 @@ node_conflict_text(const struct node *nd, int64_t now)
 	node_view(nd, now, &v);
 	if (v.peer_holds && nd->fsm.holds)
 		snprintf(text, sizeof(text), "both nodes hold %s; %s keeps it",
-		    ip_text(nd->conf.aliasip), effective_master(nd, &v) ?
+		    ip_text(nd->conf.aliasip), fsm_should_hold(&nd->fsm, &v) ?
 		    "this node" : "the peer");
 	else
 		snprintf(text, sizeof(text), "both nodes are configured as "

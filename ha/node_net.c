@@ -99,12 +99,17 @@ node_resolve_interface(struct node *nd, char *err, size_t errlen)
 	return 0;
 }
 
-/* Asks the kernel for every address: for the start and after a lost event. */
-static int
+/*
+ * The prefix lengths with which the floating address is on our interface,
+ * as bits of a mask: an operator may add a copy beside the script's.
+ * Asks the kernel for every address: for the start and after lost events.
+ */
+static uint64_t
 scan_address(const struct node *nd)
 {
-	struct ifaddrs	*all, *ifa;
-	int		 present = 0;
+	struct ifaddrs		*all, *ifa;
+	const struct sockaddr_in *sin;
+	uint64_t		 mask = 0;
 
 	if (getifaddrs(&all) == -1)
 		return 0;
@@ -113,21 +118,21 @@ scan_address(const struct node *nd)
 		    ifa->ifa_addr->sa_family != AF_INET ||
 		    strcmp(ifa->ifa_name, nd->ifname) != 0)
 			continue;
-		if (((const struct sockaddr_in *)ifa->ifa_addr)->sin_addr.s_addr
-		    == nd->conf.aliasip.s_addr)
-			present = 1;
+		sin = (const struct sockaddr_in *)ifa->ifa_addr;
+		if (sin->sin_addr.s_addr == nd->conf.aliasip.s_addr)
+			mask |= 1ULL << prefix_of(ifa->ifa_netmask);
 	}
 	freeifaddrs(all);
-	return present;
+	return mask;
 }
 
 int
 node_address_present(struct node *nd)
 {
 	if (nd->nl_fd == -1)
-		return scan_address(nd);
+		return scan_address(nd) != 0;
 	node_watch_read(nd);
-	return nd->addr_present;
+	return nd->addr_prefixes != 0;
 }
 
 /*
@@ -218,7 +223,7 @@ watch_sync(struct node *nd)
 	else
 		nd->link_up = (ifr.ifr_flags & IFF_UP) &&
 		    (ifr.ifr_flags & IFF_RUNNING);
-	nd->addr_present = scan_address(nd);
+	nd->addr_prefixes = scan_address(nd);
 }
 
 int
@@ -289,7 +294,11 @@ node_lease_renew(struct node *nd, uint32_t lifetime_s)
 	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE;
 	ifa = NLMSG_DATA(nh);
 	ifa->ifa_family = AF_INET;
+	/* The copy the add script made, or else one that is there. */
 	ifa->ifa_prefixlen = (unsigned char)nd->prefix;
+	if (!(nd->addr_prefixes & (1ULL << nd->prefix)) && nd->addr_prefixes)
+		ifa->ifa_prefixlen =
+		    (unsigned char)__builtin_ctzll(nd->addr_prefixes);
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = nd->ifindex;
 	put_attr(nh, IFA_LOCAL, &nd->conf.aliasip, 4);
@@ -317,10 +326,23 @@ watch_link(struct node *nd, const struct nlmsghdr *nh)
 			snprintf(name, sizeof(name), "%.*s",
 			    (int)RTA_PAYLOAD(rta), (const char *)RTA_DATA(rta));
 	/* An interface deleted and made again comes back with a new index. */
-	if (nh->nlmsg_type == RTM_NEWLINK && strcmp(name, nd->ifname) == 0)
+	if (nh->nlmsg_type == RTM_NEWLINK && strcmp(name, nd->ifname) == 0 &&
+	    (unsigned)ifi->ifi_index != nd->ifindex) {
 		nd->ifindex = (unsigned)ifi->ifi_index;
+		nd->ifindex_changed = 1;
+		nd->addr_prefixes = 0;
+	}
 	if ((unsigned)ifi->ifi_index != nd->ifindex)
 		return;
+	/* Renamed: the interface we serve is gone until one has its name. */
+	if (name[0] != '\0' && strcmp(name, nd->ifname) != 0) {
+		log_warning("'%s' is now called '%s': it no longer counts as "
+		    "our interface", nd->ifname, name);
+		nd->ifindex = 0;
+		nd->link_up = 0;
+		nd->addr_prefixes = 0;
+		return;
+	}
 	nd->link_up = nh->nlmsg_type == RTM_NEWLINK &&
 	    (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
 }
@@ -332,12 +354,24 @@ watch_address(struct node *nd, const struct nlmsghdr *nh)
 	const struct rtattr	*rta = IFA_RTA(ifa);
 	int			 len = (int)IFA_PAYLOAD(nh);
 
-	if (ifa->ifa_family != AF_INET || ifa->ifa_index != nd->ifindex)
+	uint64_t		 bit;
+
+	if (ifa->ifa_family != AF_INET || ifa->ifa_index != nd->ifindex ||
+	    ifa->ifa_prefixlen > 32)
 		return;
-	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
-		if (rta->rta_type == IFA_LOCAL && RTA_PAYLOAD(rta) == 4 &&
-		    memcmp(RTA_DATA(rta), &nd->conf.aliasip, 4) == 0)
-			nd->addr_present = nh->nlmsg_type == RTM_NEWADDR;
+	bit = 1ULL << ifa->ifa_prefixlen;
+	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type != IFA_LOCAL || RTA_PAYLOAD(rta) != 4 ||
+		    memcmp(RTA_DATA(rta), &nd->conf.aliasip, 4) != 0)
+			continue;
+		if (nh->nlmsg_type == RTM_DELADDR) {
+			nd->addr_prefixes &= ~bit;
+			continue;
+		}
+		if (nd->addr_prefixes == 0)
+			nd->addr_appeared = 1;
+		nd->addr_prefixes |= bit;
+	}
 }
 
 void

@@ -12,6 +12,9 @@
 #  3. b's cable is pulled while a holds: b hears nothing from a, but it
 #     must not take the address onto an interface without link, neither
 #     then nor when the cable is back.
+#  4. In manual mode too, a lets the address go when its cable is pulled
+#     (an address nobody can reach is no move to approve); the operator
+#     moves it to b, and when the cable is back the two never both hold.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -76,5 +79,26 @@ assert "b hears a again" wait_for "status_is peer b alive" 5
 assert "b is in standby" wait_for "status_is state b standby" 5
 assert "b still took nothing" test "$(script_count b add)" = "$adds"
 assert "a is still the only holder" holder_is a
+
+# 4. Manual mode.
+stop_node b
+stop_node a
+start_pair extra='<mode>manual</mode>'
+assert "a holds the address (manual mode)" wait_for "holder_is a" 10
+assert "b hears a" wait_for "status_is peer b alive" 5
+sampler_start 30
+since=$(now_ms)000
+ip -n "${E2E_NS}sw" link set pa down
+assert "a lets the address go without waiting for an operator" \
+    wait_for "not has_alias a" 5
+assert "b waits for the operator" wait_for "status_is state b pending" 5
+ctlq b add "$E2E_ALIAS"
+assert "the operator's add on b takes it" wait_for "has_alias b" 5
+ip -n "${E2E_NS}sw" link set pa up
+assert "a hears b again" wait_for "status_is peer a alive" 5
+assert "a stays out: b holds by the operator's word" \
+    wait_for "status_is state a standby" 5
+assert "b alone holds the address" holder_is b
+assert_no_overlap "$since"
 show_status a
 show_status b

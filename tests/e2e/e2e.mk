@@ -25,6 +25,7 @@ EXTRA_DIST += \
 	tests/e2e/23-readiness-dryrun.sh \
 	tests/e2e/24-fault-failover.sh \
 	tests/e2e/25-control-full.sh \
+	tests/e2e/26-address-behind-our-back.sh \
 	tests/e2e/faultlib.sh \
 	tests/e2e/40-lossy-heartbeats.sh \
 	tests/e2e/41-partition.sh \

@@ -666,6 +666,67 @@ slave_without_link_never_takes_over(void **unused)
 	assert_int_equal(r.action, FSM_A_NONE);
 }
 
+static void
+manual_mode_still_releases_without_link(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 1, 1, 0, FAILTIME, 0);
+	fsm_set_manual(&f, 1);
+	fsm_script_done(&f, FSM_A_ADD, 1, 1, 10, &r);
+	fsm_set_link(&f, 0, 20, NULL);
+	v = view_at(20);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_RELEASING);
+	assert_int_equal(r.action, FSM_A_REMOVE);
+}
+
+static void
+second_copy_on_standby_is_removed_only_while_peer_serves(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	v = view_peer(100, HB_F_MASTER | HB_F_HOLDS | HB_F_READY, 0);
+	fsm_step(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	fsm_address_appeared(&f, &v, &r);
+	assert_int_equal(f.state, FSM_RELEASING);
+	assert_int_equal(r.action, FSM_A_REMOVE);
+	assert_non_null(strstr(f.reason, "appeared"));
+	fsm_script_done(&f, FSM_A_REMOVE, 1, 0, 120, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+
+	v = view_peer(200, HB_F_MASTER | HB_F_READY, 0);
+	fsm_address_appeared(&f, &v, &r);
+	assert_int_equal(f.state, FSM_STANDBY);
+	assert_int_equal(r.action, FSM_A_NONE);
+}
+
+static void
+stale_leaving_flag_is_not_the_reason_to_take(void **unused)
+{
+	struct fsm		f;
+	struct fsm_result	r;
+	struct fsm_view		v;
+
+	(void)unused;
+	fsm_init(&f, 0, 0, 0, FAILTIME, 0);
+	v = view_at(2 * FAILTIME);
+	v.peer_leaving = 1;
+	v.peer_silent_ms = 2 * FAILTIME;
+	fsm_step(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_ADD);
+	assert_null(strstr(f.reason, "stopping"));
+	assert_non_null(strstr(f.reason, "silent"));
+}
+
 /*
  * A pair over a simulated link: each tick (1 ms) both machines step on
  * what the other last sent, heartbeats go every INTERVAL, a script takes
@@ -873,6 +934,10 @@ main(void)
 		cmocka_unit_test(
 		    holder_without_link_releases_and_restarts_when_it_returns),
 		cmocka_unit_test(slave_without_link_never_takes_over),
+		cmocka_unit_test(manual_mode_still_releases_without_link),
+		cmocka_unit_test(
+		    second_copy_on_standby_is_removed_only_while_peer_serves),
+		cmocka_unit_test(stale_leaving_flag_is_not_the_reason_to_take),
 		cmocka_unit_test(
 		    pair_starts_fails_over_and_hands_back_without_doubling),
 		cmocka_unit_test(pair_started_together_gives_one_holder),
