@@ -190,7 +190,8 @@ EOF
 # priority, preemption on (the default), no scripts: keepalived adds the
 # address itself over netlink.
 write_kad() {
-	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1 state=BACKUP prio=253 adv=1
+	local node=$1 budget=$2 dir=${NODES:-$WORK}/$1 state=BACKUP prio=253
+	local adv=1
 	local snmp=''
 	[ "$node" = a ] && { state=MASTER; prio=254; }
 	[ "$budget" = min ] && adv=0.01

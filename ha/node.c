@@ -762,7 +762,8 @@ lease_tick(struct node *nd, int64_t now)
 			    ip_text(nd->conf.aliasip));
 		return;
 	}
-	if (nd->fsm.state == FSM_ACTIVE && !nd->addr_seen && !nd->lease_warned) {
+	if (nd->fsm.state == FSM_ACTIVE && !nd->addr_seen &&
+	    !nd->lease_warned) {
 		log_warning("%s is not on '%s' after the add script: no "
 		    "lifetime to renew; set <addresslease>false</addresslease> "
 		    "for scripts that put the address elsewhere",
