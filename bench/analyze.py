@@ -208,22 +208,25 @@ def quantiles(vals):
 
 
 def false_takeovers(events, order, arp_t, arp_m, mac, tag):
-    """Episodes of b answering ARP while a was up and holding: during the
-    idle window and between the end of one run and the next event."""
+    """Episodes of b answering ARP while a was up and holding and nothing
+    had happened to it: while the pair is left alone (watch) or under the
+    probers' load (busy), and from each handback (a steady again) to the
+    next event.  The probers stop for the idle CPU window: no data there."""
     windows = []
-    ends = []
+    steady = None
     for key in order:
         t, sc, run = key
         if t != tag:
             continue
         e = events[key]
-        if sc == "idle" and "end" in e:
+        if sc in ("watch", "busy") and "end" in e:
             windows.append((e["event"], e["end"]))
         if sc in ("kill", "link", "term"):
-            if ends:
-                windows.append((ends[-1] + 300000, e["event"]))
-            if "end" in e:
-                ends.append(e["end"])
+            if steady is not None and e["event"] > steady:
+                windows.append((steady, e["event"]))
+            steady = e.get("steady")
+            if steady is not None:
+                steady += 100000
     episodes, last = 0, None
     for t0, t1 in windows:
         i = bisect.bisect_left(arp_t, t0)
@@ -464,7 +467,7 @@ def write_markdown(res, work, summ, budgets, cost, falses, long_runs):
     sc_tags = sorted((t for t in budgets if "scale" in t),
                      key=lambda t: int(t.split("scale")[1]))
     if sc_tags:
-        L.append("| addresses per pair (SIGKILL, keepalived at 0.1 s "
+        L.append("| addresses per pair (SIGKILL, keepalived at 1 s "
                  "adverts, budget %.4f s) | ipfailover | keepalived | "
                  "ucarp |" % budgets[sc_tags[0]])
         L.append("|---|---|---|---|")

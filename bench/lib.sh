@@ -150,7 +150,7 @@ budget_s() {
 	# 3 x advert + (256 - 253) / 256 x advert (RFC 5798 6.1)
 	kad/3) echo 3.0117 ;;
 	kad/min) echo 0.0301 ;;
-	kad/scale) echo 0.3012 ;;
+	kad/scale) echo 3.0117 ;;
 	# advbase x deadratio + advskew / 256, b's values
 	ucarp/3) echo 3.0039 ;;
 	ucarp/min) echo 0.03125 ;;
@@ -195,7 +195,6 @@ write_kad() {
 	local snmp=''
 	[ "$node" = a ] && { state=MASTER; prio=254; }
 	[ "$budget" = min ] && adv=0.01
-	[ "$budget" = scale ] && adv=0.1
 	# SNMP only on b, the node bench/snmp.sh watches: one subagent
 	# for each daemon, registered once.
 	[ -z "${KAD_SNMP:-}" ] || [ "$node" != b ] || snmp="enable_snmp_vrrp
