@@ -24,8 +24,8 @@
 # Exit 0 when the address is no longer on the interface, including when
 # it was not there to begin with: a node that restarts releases what it
 # may not hold.  Exit non-zero when the interface cannot be read or the
-# address stays.  The address is removed with whatever prefix length it
-# actually has, so a hand-added /32 goes too.
+# address stays.  Every copy of the address is removed, with whatever
+# prefix length it has, so a hand-added /32 goes too.
 #
 # This script sends nothing on the network: announcing the move is the
 # new holder's business, and failoverd there sends the gratuitous ARP.
@@ -88,13 +88,19 @@ ifname=${FAILOVER_INTERFACE:-}
 valid_ipv4 "$ip" || fail "'$ip' is not an IPv4 address"
 [ -n "$ifname" ] || fail "FAILOVER_INTERFACE is not set"
 
-shown=$(ip -4 addr show dev "$ifname") ||
-    fail "cannot read the addresses of '$ifname'"
-cidr=$(configured_cidr "$shown" "$ip")
-if [ -z "$cidr" ]; then
-	echo "$ip was not on $ifname"
-	exit 0
-fi
-
-ip -4 addr del "$cidr" dev "$ifname" ||
-    fail "could not remove $cidr from '$ifname'"
+# Every copy goes, whatever its prefix length: an operator's /32 beside
+# the /24 would still answer.  One pass per prefix length at most.
+removed=0
+while [ "$removed" -le 32 ]; do
+	shown=$(ip -4 addr show dev "$ifname") ||
+	    fail "cannot read the addresses of '$ifname'"
+	cidr=$(configured_cidr "$shown" "$ip")
+	if [ -z "$cidr" ]; then
+		[ "$removed" -gt 0 ] || echo "$ip was not on $ifname"
+		exit 0
+	fi
+	ip -4 addr del "$cidr" dev "$ifname" ||
+	    fail "could not remove $cidr from '$ifname'"
+	removed=$((removed + 1))
+done
+fail "$ip is still on '$ifname' after $removed removals"

@@ -542,14 +542,17 @@ fsm_address_lost(struct fsm *f, int64_t now_ms, struct fsm_result *r)
 }
 
 void
-fsm_address_appeared(struct fsm *f, const struct fsm_view *v,
+fsm_stray_copy(struct fsm *f, const struct fsm_view *v,
     struct fsm_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (f->state != FSM_STANDBY || f->holds || !peer_serves(v))
+	if (f->state != FSM_STANDBY || f->holds ||
+	    (!peer_serves(v) && who_should_hold(f, v) == HOLDER_ME))
 		return;
 	snprintf(f->reason, sizeof(f->reason),
-	    "the address appeared here while the peer holds it");
+	    "the address is here although %s",
+	    peer_serves(v) ? "the peer holds it" :
+	    "this node should not hold it");
 	enter(f, FSM_RELEASING, v->now_ms, r);
 	r->action = FSM_A_REMOVE;
 }

@@ -122,11 +122,13 @@ int	 fsm_confirm(struct fsm *, enum fsm_action action);
 void	 fsm_address_lost(struct fsm *, int64_t now_ms, struct fsm_result *);
 
 /*
- * The address came onto our interface while we do not hold it.  In
- * STANDBY, with the peer serving it, it is a second copy: RELEASING runs
- * the remove script.  Otherwise nothing changes.
+ * The address is on our interface in STANDBY, where it should not be: a
+ * copy made by hand, or left by a remove script that did not remove it.
+ * Unless this node is about to take it anyway (it should hold it and the
+ * peer does not), RELEASING runs the remove script.  Otherwise, and in
+ * any other state, nothing changes.
  */
-void	 fsm_address_appeared(struct fsm *, const struct fsm_view *,
+void	 fsm_stray_copy(struct fsm *, const struct fsm_view *,
 	    struct fsm_result *);
 
 /* Whether this node is the one that should hold the address now. */

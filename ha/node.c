@@ -775,12 +775,11 @@ lease_tick(struct node *nd, int64_t now)
 /*
  * What the interface watch saw happen to the address behind our back.  A
  * held address that was there since the add and is gone now (expired, or
- * deleted by hand) is no longer held.  One that comes onto the interface
- * of a standby node while the peer serves it is a second copy, removed
- * with the remove script; without a serving peer it is only reported,
- * since taking it is for the usual rules to decide.  Scripts that put the
- * address elsewhere (a cloud API) never show it here, so nothing is
- * concluded from its absence alone.
+ * deleted by hand) is no longer held.  One on the interface of a standby
+ * node is a stray copy: the remove script runs once for it, and again only
+ * after it was gone, so a script that cannot remove it does not loop.
+ * Scripts that put the address elsewhere (a cloud API) never show it here,
+ * so nothing is concluded from its absence alone.
  */
 static void
 address_tick(struct node *nd, int64_t now)
@@ -790,11 +789,11 @@ address_tick(struct node *nd, int64_t now)
 	int			present;
 
 	if (nd->nl_fd == -1 || nd->dry_run || nd->stopping ||
-	    script_running(&nd->script)) {
-		nd->addr_appeared = 0;
+	    script_running(&nd->script))
 		return;
-	}
 	present = nd->addr_prefixes != 0;
+	if (!present)
+		nd->stray_tried = 0;
 	if (present && nd->fsm.holds)
 		nd->addr_seen = 1;
 	if (!present && nd->addr_seen && nd->fsm.holds &&
@@ -806,17 +805,16 @@ address_tick(struct node *nd, int64_t now)
 		node_apply(nd, &r, now);
 		return;
 	}
-	if (!nd->addr_appeared)
-		return;
-	nd->addr_appeared = 0;
-	if (!present || nd->fsm.holds || nd->fsm.state != FSM_STANDBY)
+	if (!present || nd->stray_tried || nd->fsm.holds ||
+	    nd->fsm.state != FSM_STANDBY)
 		return;
 	node_view(nd, now, &v);
-	log_warning("%s appeared on '%s' although this node does not hold "
-	    "it%s", ip_text(nd->conf.aliasip), nd->ifname,
-	    v.peer_alive && v.peer_holds ? ", while the peer does: removing "
-	    "this copy" : "");
-	fsm_address_appeared(&nd->fsm, &v, &r);
+	fsm_stray_copy(&nd->fsm, &v, &r);
+	if (r.action == FSM_A_NONE)
+		return;
+	log_warning("%s is on '%s' although this node does not hold it: "
+	    "removing this copy", ip_text(nd->conf.aliasip), nd->ifname);
+	nd->stray_tried = 1;
 	node_apply(nd, &r, now);
 }
 

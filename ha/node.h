@@ -79,7 +79,7 @@ struct node {
 	int		 link_up;	/* admin up and running, per the watch */
 	int		 ifindex_changed; /* ifname was made again */
 	uint64_t	 addr_prefixes;	/* bit N: aliasip/N is on ifname */
-	int		 addr_appeared;	/* it came while none was there */
+	int		 stray_tried;	/* removed a copy since it came */
 
 	hmac_ctx	*hmac;
 	int		 udp;

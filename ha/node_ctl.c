@@ -356,6 +356,13 @@ set_override(struct node *nd, const struct ctl_request *q,
 		    "address %s", q->arg[0], ip_text(nd->conf.aliasip));
 		return;
 	}
+	/* Kept, it would take the address the moment the link returns. */
+	if (o == FSM_OVR_HOLD && !nd->link_up) {
+		ctl_reply_err(r, CTL_E_REFUSED, "'%s' has no link: nobody "
+		    "would reach %s here", nd->ifname,
+		    ip_text(nd->conf.aliasip));
+		return;
+	}
 	fsm_set_override(&nd->fsm, o);
 	if (o == FSM_OVR_NONE)
 		nd->simulate = 0;

@@ -368,8 +368,6 @@ watch_address(struct node *nd, const struct nlmsghdr *nh)
 			nd->addr_prefixes &= ~bit;
 			continue;
 		}
-		if (nd->addr_prefixes == 0)
-			nd->addr_appeared = 1;
 		nd->addr_prefixes |= bit;
 	}
 }

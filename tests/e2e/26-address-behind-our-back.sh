@@ -5,7 +5,9 @@
 #  1. A second copy of the address (/32) is added on the holder and then
 #     deleted: the /24 the script made is still there, so nothing happens.
 #  2. The address is added by hand on the standby while the holder serves
-#     it: the standby removes its copy with its remove script.
+#     it: the standby removes its copy with its remove script; also two
+#     copies (/24 and /32) given while the standby's link is down, removed
+#     once it is back.
 #  3. The holder's eth0 is deleted and made again: b takes over meanwhile,
 #     a takes the address back afterwards, and its gratuitous ARP (on a
 #     socket bound to the new interface) moves the client back to a.
@@ -36,8 +38,24 @@ ip -n "${E2E_NS}b" addr add "$E2E_ALIAS/24" dev eth0
 assert "b removes the copy it was given" wait_for "not has_alias b" 5
 assert "b used its remove script" \
     test "$(script_count b remove)" -gt "$removes"
-assert "b says why" log_has b "appeared on 'eth0' although this node"
+assert "b says why" log_has b "is on 'eth0' although this node does not"
 assert "b is back in standby" wait_for "status_is state b standby" 5
+assert "a still holds it" holder_is a
+
+# 2b. Two copies (/24 and /32), given while b's link is down: b removes
+# both (it should not hold the address, with or without link).
+ip -n "${E2E_NS}b" link set eth0 down
+assert "b sees its link down" wait_for "status_is link b down" 5
+assert "failoverctl add is refused without link" \
+    not ctl b add "$E2E_ALIAS"
+ip -n "${E2E_NS}b" addr add "$E2E_ALIAS/24" dev eth0
+ip -n "${E2E_NS}b" addr add "$E2E_ALIAS/32" dev eth0
+ip -n "${E2E_NS}b" link set eth0 up
+assert "b removes both copies" \
+    wait_for "not has_alias b" 10
+assert "no /32 is left on b either" \
+    not grep -q " $E2E_ALIAS/32" <<<"$(ip -n "${E2E_NS}b" -4 -o addr)"
+assert "b is in standby" wait_for "status_is state b standby" 5
 assert "a still holds it" holder_is a
 
 # 3. a's interface deleted and made again.

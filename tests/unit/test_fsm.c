@@ -685,7 +685,7 @@ manual_mode_still_releases_without_link(void **unused)
 }
 
 static void
-second_copy_on_standby_is_removed_only_while_peer_serves(void **unused)
+stray_copy_on_standby_is_removed_unless_ours_to_take(void **unused)
 {
 	struct fsm		f;
 	struct fsm_result	r;
@@ -696,15 +696,23 @@ second_copy_on_standby_is_removed_only_while_peer_serves(void **unused)
 	v = view_peer(100, HB_F_MASTER | HB_F_HOLDS | HB_F_READY, 0);
 	fsm_step(&f, &v, &r);
 	assert_int_equal(f.state, FSM_STANDBY);
-	fsm_address_appeared(&f, &v, &r);
+	fsm_stray_copy(&f, &v, &r);
 	assert_int_equal(f.state, FSM_RELEASING);
 	assert_int_equal(r.action, FSM_A_REMOVE);
-	assert_non_null(strstr(f.reason, "appeared"));
+	assert_non_null(strstr(f.reason, "the peer holds it"));
 	fsm_script_done(&f, FSM_A_REMOVE, 1, 0, 120, &r);
 	assert_int_equal(f.state, FSM_STANDBY);
 
+	/* The master is back and should take it: the copy goes too. */
 	v = view_peer(200, HB_F_MASTER | HB_F_READY, 0);
-	fsm_address_appeared(&f, &v, &r);
+	fsm_stray_copy(&f, &v, &r);
+	assert_int_equal(r.action, FSM_A_REMOVE);
+	assert_non_null(strstr(f.reason, "should not hold"));
+	fsm_script_done(&f, FSM_A_REMOVE, 1, 0, 220, &r);
+
+	/* Nobody else there: the copy is ours to take, not to remove. */
+	v = view_at(300);
+	fsm_stray_copy(&f, &v, &r);
 	assert_int_equal(f.state, FSM_STANDBY);
 	assert_int_equal(r.action, FSM_A_NONE);
 }
@@ -936,7 +944,7 @@ main(void)
 		cmocka_unit_test(slave_without_link_never_takes_over),
 		cmocka_unit_test(manual_mode_still_releases_without_link),
 		cmocka_unit_test(
-		    second_copy_on_standby_is_removed_only_while_peer_serves),
+		    stray_copy_on_standby_is_removed_unless_ours_to_take),
 		cmocka_unit_test(stale_leaving_flag_is_not_the_reason_to_take),
 		cmocka_unit_test(
 		    pair_starts_fails_over_and_hands_back_without_doubling),
