@@ -66,6 +66,7 @@ net_attach a
 assert "a takes the address back" wait_for "holder_is a" 15
 assert "a follows the new interface" log_has a "was made again: ARP follows"
 assert "a's ARP works on it" not log_has a "ARP probe on 'eth0'"
+# shellcheck disable=SC2016 # wait_for evaluates it
 assert "the client has a's MAC again" wait_for '[ "$(client_mac)" = a ]' 5
 assert "the client reaches a" wait_for "client_reaches a" 5
 
@@ -76,6 +77,7 @@ start_pair extra='<addresslease>false</addresslease>'
 assert "a holds the address again" wait_for "holder_is a" 10
 adds=$(script_count a add)
 ip -n "${E2E_NS}a" addr del "$E2E_ALIAS/24" dev eth0
+# shellcheck disable=SC2016 # wait_for evaluates it
 assert "a notices and adds it again" \
     wait_for '[ "$(script_count a add)" -gt "$adds" ]' 5
 assert "a says it vanished" log_has a "vanished from 'eth0' while held"
