@@ -756,7 +756,8 @@ lease_tick(struct node *nd, int64_t now)
 		return;
 	nd->lease_next_ms = now + lease_seconds(nd) * 1000 / 4;
 
-	if (node_address_present(nd)) {
+	/* The loop read the watch when poll said so: no need to ask again. */
+	if (nd->addr_prefixes != 0) {
 		if (node_lease_renew(nd, lease_seconds(nd)) == -1)
 			log_warn("cannot renew the lifetime of %s",
 			    ip_text(nd->conf.aliasip));
